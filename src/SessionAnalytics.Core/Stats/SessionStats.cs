@@ -1,0 +1,133 @@
+namespace SessionAnalytics.Core.Stats;
+
+/// <summary>
+/// Everything measured about one Claude Code session: the design's per-session JSON as a typed object.
+/// Scalar totals come first so the object exports to CSV as a flat row; detail lives in the collections.
+/// <see cref="SessionStatsJson"/> writes and reads the design's snake_case JSON shape.
+/// </summary>
+public sealed class SessionStats
+{
+    public required string SessionId { get; init; }
+    public string SessionIdShort => ShortId(SessionId);
+    public string? Project { get; init; }
+    public string? Branch { get; init; }
+    /// <summary>"pr" or "issue" once the session is tied to a GitHub target; null for local sessions.</summary>
+    public string? TargetType { get; set; }
+    public int? TargetNumber { get; set; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    /// <summary>Whole minutes from the first to the last timestamp.</summary>
+    public int DurationMinutes { get; init; }
+    /// <summary>Whole minutes with activity: gaps between consecutive lines longer than the idle threshold are left out.</summary>
+    public int ActiveMinutes { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public long CacheCreationTokens { get; init; }
+    public long CacheReadTokens { get; init; }
+    public long TotalTokens => InputTokens + OutputTokens + CacheCreationTokens + CacheReadTokens;
+    /// <summary>Sum of the priced models' costs, rounded to cents as the design shows; unpriced models add nothing.</summary>
+    public decimal EstimatedCostUsd { get; init; }
+    public int MessageCount { get; init; }
+    public int CommitCount => Commits.Count;
+    public int SubagentCount => Subagents.Count;
+    public int ProblemCount => ProblemsFaced.Count;
+    public int ToolCallCount => Tools.Values.Sum();
+    /// <summary>Comma-separated model ids, the most expensive first (the design's CSV <c>models_used</c>).</summary>
+    public string ModelsUsed => string.Join(",", Models.Select(m => m.Model));
+    public string SkillsUsed => string.Join(",", SkillsInvoked.Select(s => s.Skill));
+    public string? Cwd { get; init; }
+    public string? Version { get; init; }
+
+    public IReadOnlyList<ModelUsage> Models { get; init; } = [];
+    /// <summary>Tool name → number of calls, main thread and subagents together.</summary>
+    public IReadOnlyDictionary<string, int> Tools { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyList<SkillUsage> SkillsInvoked { get; init; } = [];
+    /// <summary>The skills in the order they were invoked, repeats kept: the input of the workflow-edge rule.</summary>
+    public IReadOnlyList<string> SkillSequence { get; init; } = [];
+    public IReadOnlyList<SubagentUsage> Subagents { get; init; } = [];
+    public IReadOnlyList<CommitRecord> Commits { get; init; } = [];
+    public IReadOnlyList<ProblemRecord> ProblemsFaced { get; init; } = [];
+    /// <summary>Workflow family → "FROM->TO" → traversals. Filled by the workflow phase (ConvertTo-SessionMermaid) or given explicitly.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> WorkflowEdges { get; set; } =
+        new Dictionary<string, IReadOnlyDictionary<string, int>>();
+    /// <summary>Models seen without a price: their tokens are counted, their cost is not invented.</summary>
+    public IReadOnlyList<string> UnpricedModels { get; init; } = [];
+    public IReadOnlyList<string> Branches { get; init; } = [];
+    public IReadOnlyList<string> TranscriptPaths { get; init; } = [];
+
+    public static string ShortId(string sessionId) => sessionId.Length > 8 ? sessionId[..8] : sessionId;
+
+    public override string ToString() =>
+        $"{SessionIdShort} {Branch ?? "-"} {StartedAt:yyyy-MM-dd HH:mm} {DurationMinutes}m {ModelsUsed} ${EstimatedCostUsd:0.00} {CommitCount} commits";
+}
+
+/// <summary>Tokens and cost of one model within a session (design: <c>models.&lt;model&gt;</c>).</summary>
+public sealed class ModelUsage
+{
+    public required string Model { get; init; }
+    /// <summary>Distinct API responses (after de-duplication).</summary>
+    public int Messages { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    /// <summary>All cache writes: 5-minute and 1-hour.</summary>
+    public long CacheCreationTokens { get; init; }
+    /// <summary>The part of <see cref="CacheCreationTokens"/> written to the 1-hour cache (priced at 2× input).</summary>
+    public long CacheCreation1hTokens { get; init; }
+    public long CacheReadTokens { get; init; }
+    /// <summary>Null when the model has no known price.</summary>
+    public decimal? CostUsd { get; init; }
+    public long TotalTokens => InputTokens + OutputTokens + CacheCreationTokens + CacheReadTokens;
+    public override string ToString() => $"{Model}: in {InputTokens:N0} out {OutputTokens:N0} cache+ {CacheCreationTokens:N0} cache> {CacheReadTokens:N0} ${CostUsd:0.00}";
+}
+
+/// <summary>A skill invoked through the Skill tool (design: <c>skills_invoked[]</c>).</summary>
+public sealed class SkillUsage
+{
+    public required string Skill { get; init; }
+    public int Count { get; init; }
+    /// <summary>"pass" when every invocation's tool result succeeded, "fail" when the last one failed, "partial" otherwise.</summary>
+    public string Status { get; init; } = "pass";
+    /// <summary>Tokens attributed to the skill: see the attribution window in docs/about_SessionAnalytics.md.</summary>
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public override string ToString() => $"{Skill} x{Count} {Status}";
+}
+
+/// <summary>A subagent launched through the Task/Agent tool (design: <c>subagents[]</c>).</summary>
+public sealed class SubagentUsage
+{
+    public required string Id { get; init; }
+    public string? Type { get; init; }
+    public string? Model { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public long CacheCreationTokens { get; init; }
+    public long CacheReadTokens { get; init; }
+    public long? TotalTokens { get; init; }
+    public long? DurationMs { get; init; }
+    public int? ToolUseCount { get; init; }
+    public string? Description { get; init; }
+    /// <summary>Where the totals came from: "tool_result" (the parent's toolUseResult) or "transcript" (the subagent's own lines).</summary>
+    public string Source { get; init; } = "transcript";
+    public override string ToString() => $"{Id} {Type} {Model} in {InputTokens:N0} out {OutputTokens:N0}";
+}
+
+/// <summary>A commit that actually happened (design: <c>commits[]</c>).</summary>
+public sealed class CommitRecord
+{
+    public required string Sha { get; init; }
+    public required string Message { get; init; }
+    public string? Branch { get; init; }
+    public override string ToString() => $"{Sha} {Message}";
+}
+
+/// <summary>A problem met during the session (design: <c>problems_faced[]</c>).</summary>
+public sealed class ProblemRecord
+{
+    public required string Description { get; init; }
+    public bool Resolved { get; init; }
+    public int Iterations { get; init; }
+    /// <summary>tool_error, commit_failed, api_error, ...</summary>
+    public string? Kind { get; init; }
+    public override string ToString() => $"{Description} ({(Resolved ? "resolved" : "unresolved")}, {Iterations}x)";
+}

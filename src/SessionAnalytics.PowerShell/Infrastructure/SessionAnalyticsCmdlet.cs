@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using SessionAnalytics.Core.Diagnostics;
+
+namespace SessionAnalytics.PowerShell.Infrastructure;
+
+/// <summary>
+/// What every cmdlet of the module shares: the engine's diagnostics on the cmdlet's streams, a cancellation token
+/// that Ctrl+C (StopProcessing) cancels, and engine exceptions turned into terminating ErrorRecords.
+/// </summary>
+public abstract class SessionAnalyticsCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private CmdletDiagnostics? _diagnostics;
+
+    internal CmdletDiagnostics Diagnostics => _diagnostics ??= new CmdletDiagnostics(this);
+    protected CancellationToken Stopping => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>Turns an <see cref="EngineException"/> into a terminating error with its ErrorId and category.</summary>
+    protected void ThrowTerminating(EngineException e) =>
+        ThrowTerminatingError(CmdletDiagnostics.ToErrorRecord(e.Error));
+
+    /// <summary>Runs engine work; an EngineException stops the command with its ErrorRecord.</summary>
+    protected T Engine<T>(Func<T> work)
+    {
+        try { return work(); }
+        catch (EngineException e) { Diagnostics.Flush(); ThrowTerminating(e); throw; }
+        finally { Diagnostics.Flush(); }
+    }
+
+    protected void Engine(Action work) => Engine(() => { work(); return 0; });
+}
