@@ -25,10 +25,14 @@ public static partial class MarkdownEscaping
     /// Escaped inline text for paragraphs, list items and table cells. Text longer than <paramref name="maxLength"/>
     /// characters (before escaping) is cut at a character boundary and ends with <c>…</c>.
     /// </summary>
-    public static string Text(string? text, int maxLength = int.MaxValue)
+    public static string Text(string? text, int maxLength = int.MaxValue) =>
+        string.IsNullOrEmpty(text) ? "" : EscapeRedacted(SecretRedactor.Redact(text)!, maxLength);
+
+    /// <summary><see cref="Text"/> for text that is already redacted (the renderers' redacted copy of the stats).</summary>
+    internal static string EscapeRedacted(string? text, int maxLength = int.MaxValue)
     {
         if (string.IsNullOrEmpty(text)) return "";
-        var plain = Truncate(SingleLine(SecretRedactor.Redact(text)!), maxLength);
+        var plain = Truncate(SingleLine(text), maxLength);
         var sb = new StringBuilder(plain.Length + 16);
         for (int i = 0; i < plain.Length; i++)
         {
@@ -57,11 +61,15 @@ public static partial class MarkdownEscaping
     /// <c>&lt; &gt; &amp; |</c>, no backslash and no control character; otherwise as escaped plain text, because
     /// code spans show entities literally and GFM tables split code spans at <c>|</c>.
     /// </summary>
-    public static string Code(string? text, int maxLength = int.MaxValue)
+    public static string Code(string? text, int maxLength = int.MaxValue) =>
+        string.IsNullOrEmpty(text) ? "" : CodeRedacted(SecretRedactor.Redact(text)!, maxLength);
+
+    /// <summary><see cref="Code"/> for text that is already redacted.</summary>
+    internal static string CodeRedacted(string? text, int maxLength = int.MaxValue)
     {
         if (string.IsNullOrEmpty(text)) return "";
-        var plain = Truncate(SingleLine(SecretRedactor.Redact(text)!), maxLength);
-        return SafeInCodeSpan().IsMatch(plain) ? "`" + plain + "`" : Text(plain);
+        var plain = Truncate(SingleLine(text), maxLength);
+        return SafeInCodeSpan().IsMatch(plain) ? "`" + plain + "`" : EscapeRedacted(plain);
     }
 
     [GeneratedRegex(@"^[^\s`<>&|\\\p{C}](?:[^`<>&|\\\p{C}\r\n]*[^\s`<>&|\\\p{C}])?$")]

@@ -13,8 +13,11 @@ public static partial class SecretRedactor
 {
     public const string Placeholder = "[REDACTED]";
 
+    // Every pattern starts at a literal or has bounded repetitions before one: session text can be megabytes of
+    // tool output, and an unbounded prefix would make redaction quadratic.
+
     // Whole-match secrets: the match is replaced by the placeholder.
-    [GeneratedRegex(@"-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----(?:.*?-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|.*)", RegexOptions.Singleline)]
+    [GeneratedRegex(@"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----(?:.*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY( BLOCK)?-----|.*)", RegexOptions.Singleline)]
     private static partial Regex PrivateKeyBlock();
 
     [GeneratedRegex(@"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})")]
@@ -29,17 +32,18 @@ public static partial class SecretRedactor
     [GeneratedRegex(@"(?<![A-Za-z0-9_-])(?:xox[abposr]-[A-Za-z0-9-]{10,}|AIza[A-Za-z0-9_-]{35}|npm_[A-Za-z0-9]{36}|glpat-[A-Za-z0-9_-]{20,})")]
     private static partial Regex OtherVendorToken();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,8192}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,}")]
     private static partial Regex JsonWebToken();
 
-    // Secrets with a visible label: the label stays, the value goes.
+    // Secrets with a visible label: the label stays, the value goes. The keyword may end a longer name
+    // (DB_PASSWORD=, GH_TOKEN:, "client_secret":); the part before it is simply left outside the match.
     [GeneratedRegex(@"(?<label>\b(?:Bearer|Basic)\s+)(?<value>[A-Za-z0-9\-._~+/]{8,}=*)", RegexOptions.IgnoreCase)]
     private static partial Regex AuthorizationValue();
 
-    [GeneratedRegex(@"(?<label>\b[A-Za-z0-9_.-]*(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)[""']?\s*[:=]\s*[""']?)(?<value>[^\s""'`,;&|<>\[\]]+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<label>(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)[""']?\s*[:=]\s*[""']?)(?<value>[^\s""'`,;&|<>\[\]]+)", RegexOptions.IgnoreCase)]
     private static partial Regex LabelledAssignment();
 
-    [GeneratedRegex(@"(?<label>\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)(?<value>[^\s@/]+)(?=@)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<label>\b[a-z][a-z0-9+.-]{0,30}://[^\s:/@]{1,200}:)(?<value>[^\s@/]{1,200})(?=@)", RegexOptions.IgnoreCase)]
     private static partial Regex UrlPassword();
 
     /// <summary>The text with every recognised secret replaced by <see cref="Placeholder"/>; null stays null.</summary>

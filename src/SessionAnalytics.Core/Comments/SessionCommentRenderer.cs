@@ -47,30 +47,32 @@ public static class SessionCommentRenderer
         options ??= new SessionCommentOptions();
         var safe = PrepareForComment(stats, options);
         var indentedJson = SessionStatsJson.Write(safe, indented: true);
-        string? compactJson = null;
+        var compactJson = SessionStatsJson.Write(safe, indented: false);
+        if (compactJson.Length > options.MaxLength) throw TooLarge(safe, compactJson.Length, compactJson.Length, options);
 
         Layout last = default;
         foreach (var layout in Layouts(safe, diagrams))
         {
             last = layout;
-            var json = layout.CompactJson ? compactJson ??= SessionStatsJson.Write(safe, indented: false) : indentedJson;
+            var json = layout.CompactJson ? compactJson : indentedJson;
             var body = Compose(safe, diagrams, layout, json, options);
             if (body.Length <= options.MaxLength)
                 return new RenderedComment { Body = body, Degradation = layout.Degradation, ListLimit = layout.ListLimit };
         }
 
-        var minimal = Compose(safe, diagrams, last, compactJson ??= SessionStatsJson.Write(safe, indented: false), options).Length;
-        throw new EngineException(new EngineError(
-            TooLargeErrorId,
-            ErrorKind.LimitsExceeded,
-            $"The comment for session {safe.SessionId} needs {Number(minimal)} characters even with the tool table, diagrams and lists dropped " +
-            $"and compact JSON (the JSON alone is {Number(compactJson.Length)}); GitHub accepts at most {Number(options.MaxLength)}. " +
-            "The JSON is the comment's source of truth and is never cut.",
-            stats.SessionId)
-        {
-            RecommendedAction = "Publish the session's figures another way (Export-SessionAnalytics), or split the work into smaller sessions.",
-        });
+        throw TooLarge(safe, Compose(safe, diagrams, last, compactJson, options).Length, compactJson.Length, options);
     }
+
+    private static EngineException TooLarge(SessionStats safe, int minimal, int jsonLength, SessionCommentOptions options) => new(new EngineError(
+        TooLargeErrorId,
+        ErrorKind.LimitsExceeded,
+        $"The comment for session {safe.SessionId} needs at least {Number(minimal)} characters even with the tool table, diagrams and lists dropped " +
+        $"and compact JSON (the JSON alone is {Number(jsonLength)}); GitHub accepts at most {Number(options.MaxLength)}. " +
+        "The JSON is the comment's source of truth and is never cut.",
+        safe.SessionId)
+    {
+        RecommendedAction = "Publish the session's figures another way (Export-SessionAnalytics), or split the work into smaller sessions.",
+    });
 
     /// <summary>
     /// The stats as the comment shows them: every text redacted, and the target replaced when the options name one.
@@ -123,8 +125,8 @@ public static class SessionCommentRenderer
         sb.Append(CommentMarkers.SessionMarker(s.SessionId)).Append('\n');
         sb.Append(Title).Append("\n\n");
         sb.Append("**TL;DR:** ").Append(TlDr(s, cell)).Append("\n\n");
-        sb.Append("**Session:** ").Append(Code(s.SessionIdShort));
-        if (!string.IsNullOrEmpty(s.Branch)) sb.Append(" | **Branch:** ").Append(Code(s.Branch, cell));
+        sb.Append("**Session:** ").Append(Id(s.SessionIdShort));
+        if (!string.IsNullOrEmpty(s.Branch)) sb.Append(" | **Branch:** ").Append(Id(s.Branch, cell));
         sb.Append(" | **Duration:** ").Append(Duration(s.DurationMinutes)).Append("\n\n");
 
         AppendTokenUsage(sb, s, cell);
@@ -138,7 +140,7 @@ public static class SessionCommentRenderer
             }
         AppendProblems(sb, s, layout.ListLimit, cell);
         AppendCommits(sb, s, layout.ListLimit, cell);
-        AppendDegradationNote(sb, layout, diagrams.Count, options.MaxLength);
+        AppendDegradationNote(sb, layout, diagrams.Count);
 
         sb.Append("<details><summary>").Append(JsonSummaryText).Append("</summary>\n\n");
         sb.Append(FencedBlock(json, "json")).Append("\n\n");
@@ -148,12 +150,12 @@ public static class SessionCommentRenderer
 
     private static string TlDr(SessionStats s, int cell)
     {
-        var parts = new List<string> { "Session " + Code(s.SessionIdShort) };
-        if (s.Models.Count > 0) parts.Add(Text(JoinCapped(s.Models.Select(m => ModelShortName(m.Model)).Distinct(StringComparer.Ordinal), 5), cell));
+        var parts = new List<string> { "Session " + Id(s.SessionIdShort) };
+        if (s.Models.Count > 0) parts.Add(Cell(JoinCapped(s.Models.Select(m => ModelShortName(m.Model)).Distinct(StringComparer.Ordinal), 5), cell));
         parts.Add(Duration(s.DurationMinutes));
         parts.Add(Money(s.EstimatedCostUsd));
         parts.Add(Count(s.CommitCount, "commit", "commits"));
-        if (s.SkillsInvoked.Count > 0) parts.Add(Text(JoinCapped(s.SkillsInvoked.Select(k => k.Skill).Distinct(StringComparer.Ordinal), 10), cell));
+        if (s.SkillsInvoked.Count > 0) parts.Add(Cell(JoinCapped(s.SkillsInvoked.Select(k => k.Skill).Distinct(StringComparer.Ordinal), 10), cell));
         return string.Join(" | ", parts);
     }
 
@@ -172,7 +174,7 @@ public static class SessionCommentRenderer
         sb.Append("| Model | Input | Output | Cache Create | Cache Read | Est. Cost |\n");
         sb.Append("|-------|-------|--------|-------------|------------|-----------|\n");
         foreach (var m in s.Models)
-            sb.Append("| ").Append(Text(m.Model, cell))
+            sb.Append("| ").Append(Cell(m.Model, cell))
               .Append(" | ").Append(Tokens(m.InputTokens))
               .Append(" | ").Append(Tokens(m.OutputTokens))
               .Append(" | ").Append(Tokens(m.CacheCreationTokens))
@@ -186,7 +188,7 @@ public static class SessionCommentRenderer
           .Append("** | **").Append(Money(s.EstimatedCostUsd))
           .Append("** |\n\n");
         if (s.UnpricedModels.Count > 0)
-            sb.Append("_No price known for ").Append(Text(JoinCapped(s.UnpricedModels, 5), cell))
+            sb.Append("_No price known for ").Append(Cell(JoinCapped(s.UnpricedModels, 5), cell))
               .Append(": their tokens are counted, their cost is not included._\n\n");
     }
 
@@ -197,12 +199,12 @@ public static class SessionCommentRenderer
         sb.Append("| ID | Type | Model | Input | Output | Description |\n");
         sb.Append("|----|------|-------|-------|--------|-------------|\n");
         foreach (var a in Take(s.Subagents, limit))
-            sb.Append("| ").Append(Text(a.Id, cell))
-              .Append(" | ").Append(Text(a.Type, cell))
-              .Append(" | ").Append(Text(a.Model, cell))
+            sb.Append("| ").Append(Cell(a.Id, cell))
+              .Append(" | ").Append(Cell(a.Type, cell))
+              .Append(" | ").Append(Cell(a.Model, cell))
               .Append(" | ").Append(Tokens(a.InputTokens))
               .Append(" | ").Append(Tokens(a.OutputTokens))
-              .Append(" | ").Append(Text(a.Description, cell))
+              .Append(" | ").Append(Cell(a.Description, cell))
               .Append(" |\n");
         AppendMoreRow(sb, s.Subagents.Count, limit, columns: 6);
         sb.Append('\n');
@@ -217,9 +219,9 @@ public static class SessionCommentRenderer
             sb.Append("| Skill | Invocations | Status |\n");
             sb.Append("|-------|-------------|--------|\n");
             foreach (var k in Take(s.SkillsInvoked, layout.ListLimit))
-                sb.Append("| ").Append(Text(k.Skill, cell))
+                sb.Append("| ").Append(Cell(k.Skill, cell))
                   .Append(" | ").Append(Number(k.Count))
-                  .Append(" | ").Append(Text(k.Status, cell))
+                  .Append(" | ").Append(Cell(k.Status, cell))
                   .Append(" |\n");
             AppendMoreRow(sb, s.SkillsInvoked.Count, layout.ListLimit, columns: 3);
             sb.Append('\n');
@@ -238,7 +240,7 @@ public static class SessionCommentRenderer
         sb.Append("|------|-------|\n");
         var shown = layout.Tools == ToolTable.Collapsed ? tools.Take(CollapsedToolRows).ToList() : tools;
         foreach (var (tool, count) in shown)
-            sb.Append("| ").Append(Text(tool, cell)).Append(" | ").Append(Number(count)).Append(" |\n");
+            sb.Append("| ").Append(Cell(tool, cell)).Append(" | ").Append(Number(count)).Append(" |\n");
         if (shown.Count < tools.Count)
         {
             var rest = tools.Skip(shown.Count).ToList();
@@ -255,7 +257,7 @@ public static class SessionCommentRenderer
         sb.Append("| Problem | Resolved | Iterations |\n");
         sb.Append("|---------|----------|------------|\n");
         foreach (var p in Take(s.ProblemsFaced, limit))
-            sb.Append("| ").Append(Text(p.Description, cell))
+            sb.Append("| ").Append(Cell(p.Description, cell))
               .Append(" | ").Append(p.Resolved ? "yes" : "no")
               .Append(" | ").Append(Number(p.Iterations))
               .Append(" |\n");
@@ -268,13 +270,13 @@ public static class SessionCommentRenderer
         if (s.Commits.Count == 0) return;
         sb.Append("### Commits\n\n");
         foreach (var c in Take(s.Commits, limit))
-            sb.Append("- ").Append(Code(c.Sha, 40)).Append(" - ").Append(Text(Subject(c.Message), cell)).Append('\n');
+            sb.Append("- ").Append(Id(c.Sha, 40)).Append(" - ").Append(Cell(Subject(c.Message), cell)).Append('\n');
         if (limit is int l && s.Commits.Count > l)
             sb.Append("- ... and ").Append(Number(s.Commits.Count - l)).Append(" more\n");
         sb.Append('\n');
     }
 
-    private static void AppendDegradationNote(StringBuilder sb, Layout layout, int diagramCount, int maxLength)
+    private static void AppendDegradationNote(StringBuilder sb, Layout layout, int diagramCount)
     {
         if (layout.Degradation == CommentDegradation.None) return;
         var given = new List<string>();
@@ -284,7 +286,8 @@ public static class SessionCommentRenderer
         if (layout.ListLimit is int l) given.Add("lists show at most " + Count(l, "item", "items"));
         if (layout.CompactJson) given.Add("the JSON is not indented");
         if (given.Count == 0) return;
-        sb.Append("_Shortened to fit GitHub's ").Append(Number(maxLength)).Append("-character limit: ")
+        // The note does not print the limit: the body's length must not depend on the limit it is measured against.
+        sb.Append("_Shortened to fit GitHub's comment size limit: ")
           .Append(string.Join("; ", given)).Append(". The Session Data JSON below is complete._\n\n");
     }
 
@@ -300,6 +303,11 @@ public static class SessionCommentRenderer
         var end = message.IndexOfAny(['\r', '\n']);
         return end < 0 ? message : message[..end];
     }
+
+    // The stats were redacted once by PrepareForComment; cells only need escaping. Anything not from that copy
+    // (diagram families, Mermaid text) goes through the redacting Text/FencedBlock.
+    private static string Cell(string? text, int maxLength = int.MaxValue) => EscapeRedacted(text, maxLength);
+    private static string Id(string? text, int maxLength = int.MaxValue) => CodeRedacted(text, maxLength);
 
     private static IEnumerable<T> Take<T>(IReadOnlyList<T> items, int? limit) => limit is int l ? items.Take(l) : items;
 

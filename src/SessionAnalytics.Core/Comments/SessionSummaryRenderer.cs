@@ -140,7 +140,7 @@ public static class SessionSummaryRenderer
             var given = new List<string>();
             if (limit is int l) given.Add("the session history shows the first " + Count(l, "session", "sessions"));
             if (compactJson) given.Add("the JSON is not indented");
-            sb.Append("_Shortened to fit GitHub's ").Append(Number(options.MaxLength)).Append("-character limit: ")
+            sb.Append("_Shortened to fit GitHub's comment size limit: ")
               .Append(string.Join("; ", given)).Append(". The Summary Data JSON below is complete._\n\n");
         }
 

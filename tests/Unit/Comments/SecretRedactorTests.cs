@@ -101,3 +101,16 @@ public class SecretRedactorTests
         Assert.Equal("fix/" + GitHubPat, leaky.Branch);
     }
 }
+
+public class SecretRedactorScaleTests
+{
+    [Fact]
+    public void AdversarialLongTextIsRedactedInOnePass()
+    {
+        // Long runs that would make an unbounded prefix quadratic: megabytes of tool output are normal session text.
+        var text = new string('d', 200_000) + " eyJ" + new string('e', 100_000) + " " + string.Concat(Enumerable.Repeat("a_b-", 50_000)) + " password=x";
+        var redacted = SecretRedactor.Redact(text)!;
+        Assert.EndsWith("password=[REDACTED]", redacted);
+        Assert.Equal(text.Length - 1 + SecretRedactor.Placeholder.Length, redacted.Length);
+    }
+}
