@@ -24,8 +24,9 @@ public sealed class ConvertToSessionCommentCommand : SessionAnalyticsCmdlet
 
     /// <summary>The session statistics to render (from ConvertTo-SessionStats).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("InputObject")]
     [ValidateNotNull]
-    public SessionStats[] InputObject { get; set; } = [];
+    public SessionStats[] Stats { get; set; } = [];
 
     /// <summary>The skills directory holding &lt;skill&gt;/SKILL.md; default .claude/skills under the session's cwd, else under the current directory.</summary>
     [Parameter]
@@ -69,7 +70,7 @@ public sealed class ConvertToSessionCommentCommand : SessionAnalyticsCmdlet
             TargetType = Target?.ToLowerInvariant(),
             TargetNumber = Target is not null && MyInvocation.BoundParameters.ContainsKey(nameof(Number)) ? Number : null,
         };
-        foreach (var stats in InputObject)
+        foreach (var stats in Stats)
         {
             if (Stopping.IsCancellationRequested) return;
             if (stats is null) continue;

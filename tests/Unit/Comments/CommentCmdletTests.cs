@@ -158,6 +158,22 @@ public class CommentCmdletTests
         Assert.StartsWith("NoSessionStats,", Assert.Single(none.Errors).FullyQualifiedErrorId);
     }
 
+    [Theory]
+    [InlineData("ConvertTo-SessionComment")]
+    [InlineData("ConvertTo-SessionSummary")]
+    public void HelpDocumentsEveryParameterWithExamples(string cmdlet)
+    {
+        using var host = new ModuleHost();
+        var parameters = host.Run(
+            "(Get-Command $args[0]).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }",
+            cmdlet).AssertNoErrors().Of<string>();
+        var doc = File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "docs", cmdlet + ".md"));
+        Assert.StartsWith("# " + cmdlet + "\n", doc.ReplaceLineEndings("\n"));
+        Assert.NotEmpty(parameters);
+        foreach (var p in parameters) Assert.Contains("\n### -" + p + "\n", doc.ReplaceLineEndings("\n"));
+        Assert.True(doc.Split("\n### Example ").Length - 1 >= 2, "at least two examples");
+    }
+
     [Fact]
     public void CmdletsDeclareStringOutput()
     {
