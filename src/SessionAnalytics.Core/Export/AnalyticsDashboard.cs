@@ -195,7 +195,7 @@ public static class AnalyticsDashboard
             var started = r.SessionStarted is { } s ? AnalyticsFormat.Date(s) : null;
             Cell(w, started);
             Cell(w, AnalyticsFormat.Count(r.SessionDurationMin), r.SessionDurationMin);
-            Cell(w, r.ModelsUsed);
+            Cell(w, r.ModelsUsed.Replace(",", ", "));
             Cell(w, AnalyticsFormat.Cost(r.EstimatedCostUsd).TrimStart('$'), r.EstimatedCostUsd);
             Cell(w, AnalyticsFormat.Count(r.TotalInputTokens), r.TotalInputTokens);
             Cell(w, AnalyticsFormat.Count(r.TotalOutputTokens), r.TotalOutputTokens);
@@ -203,7 +203,7 @@ public static class AnalyticsDashboard
             Cell(w, AnalyticsFormat.Count(r.TotalCacheRead), r.TotalCacheRead);
             Cell(w, AnalyticsFormat.Count(r.CommitsCount), r.CommitsCount);
             Cell(w, r.CiPassRate is { } ci ? AnalyticsFormat.Percent(ci) : null, r.CiPassRate);
-            Cell(w, r.SkillsUsed);
+            Cell(w, r.SkillsUsed.Replace(",", ", "));
             w.WriteEndArray();
         }
         w.WriteEndArray();

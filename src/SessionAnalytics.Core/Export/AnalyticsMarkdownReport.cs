@@ -89,7 +89,7 @@ public static class AnalyticsMarkdownReport
         if (summary.Notes.Count > 0)
         {
             md.Append("## Notes\n\n");
-            foreach (var note in summary.Notes) md.Append("- ").Append(Escape(note)).Append('\n');
+            foreach (var note in summary.Notes) md.Append("- ").Append(EscapeLineStart(note)).Append('\n');
             md.Append('\n');
         }
         return md.ToString().TrimEnd('\n') + "\n";
@@ -99,7 +99,7 @@ public static class AnalyticsMarkdownReport
     /// Makes text literal in Markdown, also inside a table cell: backslash-escapes the ASCII punctuation that
     /// CommonMark/GFM give a meaning inside a line (emphasis, code, links and images, autolinks, raw HTML, entities,
     /// table cells, strikethrough, GitHub's math), and turns line breaks into spaces so a cell cannot end its row.
-    /// Block syntax (#, -, 1.) only counts at the start of a line, where data never is.
+    /// Block syntax (#, -, 1.) only counts at the start of a line: see <see cref="EscapeLineStart"/>.
     /// </summary>
     public static string Escape(string text)
     {
@@ -120,7 +120,16 @@ public static class AnalyticsMarkdownReport
                     break;
             }
         }
-        // At the start of a list item (the notes) block syntax would count: a heading, a nested list, an ordered list.
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// <see cref="Escape"/> for text that starts a line or a list item, where block syntax counts too: a heading, a
+    /// nested list, an ordered list, a setext underline.
+    /// </summary>
+    public static string EscapeLineStart(string text)
+    {
+        var sb = new StringBuilder(Escape(text));
         if (sb.Length > 0 && sb[0] is '#' or '-' or '+' or '=') sb.Insert(0, '\\');
         var digits = 0;
         while (digits < sb.Length && char.IsAsciiDigit(sb[digits])) digits++;

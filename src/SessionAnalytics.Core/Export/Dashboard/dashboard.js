@@ -109,7 +109,7 @@
       var color = palette[i % palette.length];
       return circular
         ? { label: d.label, data: d.data, backgroundColor: d.data.map(function (_, k) { return palette[k % palette.length]; }) }
-        : { label: d.label, data: d.data, borderColor: color, backgroundColor: type === 'bar' ? color + 'b3' : color, pointRadius: 3, tension: 0.2 };
+        : { label: d.label, data: d.data, borderColor: color, backgroundColor: type === 'bar' ? color + 'b3' : color, pointRadius: 3 };
     });
     var canvas = byId(id);
     options.responsive = true;
