@@ -281,14 +281,12 @@ public sealed record SessionAnalyticsRecord
             return _neutralised ? AnalyticsCsvWriter.Restore(value) : value;
         }
 
-        public int? Int(string column) => Parse(column, s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture), "a whole number");
-        public long? Long(string column) => Parse(column, s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture), "a whole number");
+        public int? Int(string column) => Parse(column, (s, c) => int.Parse(s, NumberStyles.Integer, c), "a whole number");
+        public long? Long(string column) => Parse(column, (s, c) => long.Parse(s, NumberStyles.Integer, c), "a whole number");
+        public decimal? Decimal(string column) => Parse(column, (s, c) => decimal.Parse(s, NumberStyles.Float, c), "a number");
 
-        public decimal? Decimal(string column) =>
-            Parse(column, s => decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), "a number");
-
-        public DateTimeOffset? Date(string column) => Parse(column, s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), "an ISO 8601 date");
+        public DateTimeOffset? Date(string column) =>
+            Parse(column, (s, c) => DateTimeOffset.Parse(s, c, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), "an ISO 8601 date");
 
         public string? JsonObjectText(string column)
         {
@@ -303,13 +301,20 @@ public sealed record SessionAnalyticsRecord
             throw new FormatException($"Column '{column}' is not a JSON object: '{Truncate(text)}'.");
         }
 
-        private T? Parse<T>(string column, Func<string, T> parse, string expected) where T : struct
+        private T? Parse<T>(string column, Func<string, IFormatProvider, T> parse, string expected) where T : struct
         {
             var text = Text(column)?.Trim();
             if (string.IsNullOrEmpty(text)) return null;
-            try { return parse(text); }
+            try { return parse(text, CultureInfo.InvariantCulture); }
             catch (Exception e) when (e is FormatException or OverflowException)
             {
+                // Export-Csv writes numbers and dates in the current culture ("1,25", "02.02.2026 09:30:00 +00:00");
+                // analytics.csv is always invariant, so only the property-name form gets this second try.
+                if (!_neutralised)
+                {
+                    try { return parse(text, CultureInfo.CurrentCulture); }
+                    catch (Exception again) when (again is FormatException or OverflowException) { }
+                }
                 throw new FormatException($"Column '{column}' should be {expected} but is '{Truncate(text)}'.", e);
             }
         }

@@ -179,6 +179,24 @@ public class AnalyticsCsvTests
     }
 
     [Fact]
+    public void Property_name_cells_in_the_current_culture_parse_but_analytics_csv_cells_must_be_invariant()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            var exportCsv = SessionAnalyticsRecord.FromCells(new Dictionary<string, string?>
+            {
+                ["SessionId"] = "s", ["EstimatedCostUsd"] = "1,25", ["SessionStarted"] = "02.02.2026 09:30:00 +00:00",
+            });
+            Assert.Equal((1.25m, new DateTimeOffset(2026, 2, 2, 9, 30, 0, TimeSpan.Zero)), (exportCsv.EstimatedCostUsd, exportCsv.SessionStarted!.Value));
+            var e = Assert.Throws<FormatException>(() => SessionAnalyticsRecord.FromCells(new Dictionary<string, string?> { ["session_id"] = "s", ["estimated_cost_usd"] = "1,25" }));
+            Assert.Contains("estimated_cost_usd", e.Message);
+        }
+        finally { CultureInfo.CurrentCulture = previous; }
+    }
+
+    [Fact]
     public void A_file_without_a_session_id_column_is_refused()
     {
         var e = Assert.Throws<EngineException>(() => AnalyticsCsvReader.Read(new MemoryStream("a,b\r\n1,2\r\n"u8.ToArray()), "x.csv", new CollectingDiagnostics()));
