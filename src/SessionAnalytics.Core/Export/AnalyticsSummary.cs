@@ -7,7 +7,7 @@ namespace SessionAnalytics.Core.Export;
 /// <summary>What the Markdown report and the dashboard say about the report (title, period, repository labels).</summary>
 public sealed class AnalyticsReportOptions
 {
-    /// <summary>The repository label; by default the records' repositories, or "local sessions".</summary>
+    /// <summary>The repository label; by default the records' repositories, or "local sessions of &lt;projects&gt;".</summary>
     public string? Repository { get; init; }
     /// <summary>The start of the period label; by default the first session's date.</summary>
     public DateOnly? From { get; init; }
@@ -111,11 +111,14 @@ public sealed class AnalyticsSummary
         var ordered = Normalize(records, diagnostics);
         var repositories = ordered.Select(r => r.Repository).Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var targets = BuildTargets(ordered, repositories.Count > 1);
+        var projects = ordered.Select(r => r.Project).Where(p => !string.IsNullOrEmpty(p)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
         return new AnalyticsSummary
         {
             Records = ordered,
-            RepositoryLabel = options.Repository ?? (repositories.Count > 0 ? string.Join(", ", repositories!) : "local sessions"),
+            RepositoryLabel = options.Repository
+                ?? (repositories.Count > 0 ? string.Join(", ", repositories!)
+                    : projects.Count > 0 ? "local sessions of " + string.Join(", ", projects!) : "local sessions"),
             PeriodLabel = Period(options, ordered),
             Notes = options.Notes,
             Targets = targets,

@@ -76,6 +76,8 @@ public sealed record SessionAnalyticsRecord
 
     /// <summary>"owner/name" of the PR/issue.</summary>
     public string? Repository { get; init; }
+    /// <summary>The session's project (the name of its working folder).</summary>
+    public string? Project { get; init; }
     /// <summary>The session's git branch.</summary>
     public string? Branch { get; init; }
     /// <summary>Who posted the session comment this record was read from (extraction only).</summary>
@@ -153,7 +155,8 @@ public sealed record SessionAnalyticsRecord
             LinesRemoved = target?.LinesRemoved,
             TimeToMergeHours = target?.TimeToMergeHours,
             AcceptanceStatus = target?.AcceptanceStatus,
-            Repository = target?.Repository ?? stats.Project,
+            Repository = target?.Repository,
+            Project = stats.Project,
             Branch = stats.Branch,
             PrCreatedAt = target?.CreatedAt,
             PrMergedAt = target?.MergedAt,
@@ -220,6 +223,7 @@ public sealed record SessionAnalyticsRecord
             TimeToMergeHours = c.Decimal("time_to_merge_hours"),
             AcceptanceStatus = c.Text("acceptance_status"),
             Repository = c.Text("repository"),
+            Project = c.Text("project"),
             Branch = c.Text("branch"),
             CommentAuthor = c.Text("comment_author"),
             CommentUrl = c.Text("comment_url"),

@@ -128,7 +128,7 @@ public class AnalyticsMarkdownReportTests
         Assert.Equal("n/a", summary["Average cost per PR"]);
         Assert.StartsWith("n/a", summary["PR acceptance rate"]);
         Assert.Contains("| Local: main |", md);
-        Assert.Contains("**Repository:** acme/widget", md); // the sessions' project
+        Assert.Contains("**Repository:** local sessions of acme/widget", md); // the sessions' project
     }
 
     [Fact]
