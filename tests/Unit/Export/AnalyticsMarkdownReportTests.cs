@@ -139,6 +139,21 @@ public class AnalyticsMarkdownReportTests
         Assert.Equal(AnalyticsMarkdownReport.Render(AnalyticsSummary.Create(records)), AnalyticsMarkdownReport.Render(AnalyticsSummary.Create(reversed)));
     }
 
+    [Fact]
+    public void The_same_session_on_the_same_PR_counts_once_keeping_the_larger_measurement()
+    {
+        var records = Mixed();
+        var larger = records[1] with { TotalOutputTokens = records[1].TotalOutputTokens + 1, EstimatedCostUsd = 9m };
+        var diagnostics = new SessionAnalytics.Core.Diagnostics.CollectingDiagnostics();
+        var summary = AnalyticsSummary.Create([.. records, larger], diagnostics: diagnostics);
+        Assert.Equal(records.Count, summary.SessionCount);
+        Assert.Contains(larger, summary.Records);
+        Assert.Contains(diagnostics.Warnings, w => w.Contains(records[1].SessionId) && w.Contains("PR #12"));
+        // The same session on another PR is a record of its own.
+        var elsewhere = records[1] with { PrNumber = 99 };
+        Assert.Equal(records.Count + 1, AnalyticsSummary.Create([.. records, elsewhere]).SessionCount);
+    }
+
     private static Dictionary<string, string> SummaryTable(string md) => Table(md, "## Summary").ToDictionary(r => r[0], r => r[1]);
 
     /// <summary>The body rows of the first table after <paramref name="heading"/>, cells split on unescaped pipes.</summary>
