@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SessionAnalytics.Core.Comments;
 
 namespace SessionAnalytics.Core.Export;
 
@@ -12,7 +13,7 @@ namespace SessionAnalytics.Core.Export;
 /// frequency, acceptance rate trend, model distribution) and a sortable table of the sessions.
 /// </summary>
 /// <remarks>
-/// Safety: the data goes into the page once, as JSON in a <c>&lt;script type="application/json"&gt;</c> block with
+/// Safety: text from the data is redacted like the report's (<see cref="SecretRedactor"/>); the data goes into the page once, as JSON in a <c>&lt;script type="application/json"&gt;</c> block with
 /// <c>&lt; &gt; &amp;</c>, quotes, U+2028/U+2029 and all other non-ASCII escaped as <c>\uXXXX</c>, so no text can close
 /// the block; the page's script reads it with <c>JSON.parse</c> and puts every string into the page with
 /// <c>textContent</c>. A Content-Security-Policy admits only the page's own scripts (by hash) and the pinned Chart.js,
@@ -79,8 +80,8 @@ public static class AnalyticsDashboard
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.Default }))
         {
             w.WriteStartObject();
-            w.WriteString("period", summary.PeriodLabel);
-            w.WriteString("repository", summary.RepositoryLabel);
+            w.WriteString("period", Shown(summary.PeriodLabel));
+            w.WriteString("repository", Shown(summary.RepositoryLabel));
             w.WriteStartArray("summary");
             foreach (var (metric, value) in summary.SummaryRows)
             {
@@ -134,7 +135,7 @@ public static class AnalyticsDashboard
     {
         w.WriteStartObject(name);
         w.WriteStartArray("labels");
-        foreach (var l in labels) w.WriteStringValue(l);
+        foreach (var l in labels) w.WriteStringValue(Shown(l));
         w.WriteEndArray();
         w.WriteStartArray("datasets");
         foreach (var (label, values) in datasets)
@@ -150,7 +151,7 @@ public static class AnalyticsDashboard
         if (titles is not null)
         {
             w.WriteStartArray("titles");
-            foreach (var t in titles) w.WriteStringValue(t);
+            foreach (var t in titles) w.WriteStringValue(Shown(t));
             w.WriteEndArray();
         }
         w.WriteString("empty", empty);
@@ -213,15 +214,18 @@ public static class AnalyticsDashboard
     private static void Cell(Utf8JsonWriter w, string? text)
     {
         w.WriteStartArray();
-        w.WriteStringValue(text ?? "");
-        w.WriteStringValue(text ?? "");
+        w.WriteStringValue(Shown(text));
+        w.WriteStringValue(Shown(text));
         w.WriteEndArray();
     }
+
+    /// <summary>Text from the data as the page shows it: with secrets redacted, as in the report and the comments.</summary>
+    private static string Shown(string? text) => SecretRedactor.Redact(text) ?? "";
 
     private static void Cell(Utf8JsonWriter w, string? text, decimal? sortKey)
     {
         w.WriteStartArray();
-        w.WriteStringValue(text ?? "");
+        w.WriteStringValue(Shown(text));
         if (sortKey is { } k) w.WriteNumberValue(k); else w.WriteNullValue();
         w.WriteEndArray();
     }

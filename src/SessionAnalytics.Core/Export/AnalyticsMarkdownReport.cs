@@ -1,4 +1,5 @@
 using System.Text;
+using SessionAnalytics.Core.Comments;
 
 namespace SessionAnalytics.Core.Export;
 
@@ -96,32 +97,11 @@ public static class AnalyticsMarkdownReport
     }
 
     /// <summary>
-    /// Makes text literal in Markdown, also inside a table cell: backslash-escapes the ASCII punctuation that
-    /// CommonMark/GFM give a meaning inside a line (emphasis, code, links and images, autolinks, raw HTML, entities,
-    /// table cells, strikethrough, GitHub's math), and turns line breaks into spaces so a cell cannot end its row.
-    /// Block syntax (#, -, 1.) only counts at the start of a line: see <see cref="EscapeLineStart"/>.
+    /// Text from the data made inert in Markdown, also inside a table cell: the comments' escaping
+    /// (<see cref="MarkdownEscaping.Text"/>: secrets redacted, line breaks to spaces, &lt; &gt; &amp; as entities,
+    /// Markdown punctuation backslash-escaped, @mentions broken), so a report and a comment treat text the same way.
     /// </summary>
-    public static string Escape(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var sb = new StringBuilder(text.Length + 8);
-        foreach (var ch in text)
-        {
-            switch (ch)
-            {
-                case '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '|' or '&' or '~' or '$':
-                    sb.Append('\\').Append(ch);
-                    break;
-                case '\r' or '\n' or '\t' or '\u2028' or '\u2029':
-                    sb.Append(' ');
-                    break;
-                default:
-                    if (!char.IsControl(ch)) sb.Append(ch);
-                    break;
-            }
-        }
-        return sb.ToString();
-    }
+    public static string Escape(string text) => MarkdownEscaping.Text(text);
 
     /// <summary>
     /// <see cref="Escape"/> for text that starts a line or a list item, where block syntax counts too: a heading, a

@@ -42,6 +42,16 @@ public class AnalyticsDashboardTests
     }
 
     [Fact]
+    public void Secrets_in_text_are_redacted_in_the_page()
+    {
+        var records = Mixed();
+        records[0] = records[0] with { PrTitle = "token ghp_0123456789abcdefghijABCDEFGHIJ here" };
+        var html = AnalyticsDashboard.Render(AnalyticsSummary.Create(records));
+        Assert.DoesNotContain("ghp_0123456789", html);
+        Assert.Contains("token [REDACTED] here", html);
+    }
+
+    [Fact]
     public void Default_mode_loads_the_pinned_Chart_js_from_the_CDN_with_integrity()
     {
         var html = AnalyticsDashboard.Render(AnalyticsSummary.Create(Mixed()));

@@ -89,6 +89,7 @@ public class AnalyticsMarkdownReportTests
         {
             HostileTitle, "a | b | c", "**bold** _it_ `code`", "[x](javascript:alert(1))", "![img](http://x/y.png)",
             "<img src=x onerror=alert(1)>", "line\nbreak\r\n| injected | row |", "&lt;script&gt;", "$x^2$", "~~strike~~", "\\|",
+            "leaked ghp_0123456789abcdefghijABCDEFGHIJ token",
         };
         var records = hostile.Select((t, i) => SessionAnalyticsRecord.FromStats(Measured($"cccc{i:0000}-0000-0000-0000-000000000000", i, 1m), Pr(100 + i, "open", t, author: t))).ToList();
         var md = AnalyticsMarkdownReport.Render(AnalyticsSummary.Create(records, new AnalyticsReportOptions { Repository = "<b>repo</b>", Notes = ["# not a heading", "1. not a list"] }));
@@ -105,6 +106,8 @@ public class AnalyticsMarkdownReportTests
         Assert.Contains("&amp;lt;script&amp;gt;", html); // an entity in a title stays literal text
         Assert.Single(Regex.Matches(html, "<h1"));
         Assert.DoesNotContain("<ol", html);
+        Assert.DoesNotContain("ghp_0123456789", md); // secrets are redacted as in the comments
+        Assert.Contains("leaked [REDACTED] token", System.Net.WebUtility.HtmlDecode(html));
 
         // Every row of the per-PR table has exactly its 11 cells.
         var section = html[html.IndexOf("Per-PR Breakdown", StringComparison.Ordinal)..html.IndexOf("Model Usage Distribution", StringComparison.Ordinal)];
