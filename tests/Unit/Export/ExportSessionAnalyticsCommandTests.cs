@@ -189,6 +189,21 @@ public sealed class ExportSessionAnalyticsCommandTests : IDisposable
         Assert.Contains("| Local: fix/login |", File.ReadAllText(Path.Combine(Dir("quick"), "analytics.md")));
     }
 
+    [Fact]
+    public void Help_documents_every_parameter_with_examples_and_the_output_type_is_declared()
+    {
+        var parameters = _host.Run(
+            "(Get-Command Export-SessionAnalytics).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters }")
+            .AssertNoErrors().Of<string>();
+        var doc = File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "docs", "Export-SessionAnalytics.md")).ReplaceLineEndings("\n");
+        Assert.StartsWith("# Export-SessionAnalytics\n\n## SYNOPSIS\n", doc);
+        Assert.Contains("WhatIf", parameters);
+        foreach (var p in parameters) Assert.Contains("\n### -" + p + "\n", doc);
+        Assert.True(doc.Split("\n### Example ").Length - 1 >= 2, "at least two examples");
+        var output = _host.Run("(Get-Command Export-SessionAnalytics).OutputType.Name").AssertNoErrors().Of<string>();
+        Assert.Equal(["System.IO.FileInfo"], output);
+    }
+
     private static Dictionary<string, byte[]> Snapshot(string directory) =>
         Directory.GetFiles(directory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
