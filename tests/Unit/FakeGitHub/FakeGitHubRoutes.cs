@@ -79,21 +79,27 @@ public static class FakeGitHubRoutes
         app.MapMethods("/repos/{owner}/{repo}/issues/comments/{id:long}", ["PATCH"], async (HttpContext http, string owner, string repo, long id) =>
         {
             if (FakeGitHubServer.UserOf(http) is not { } user) return RequiresAuthentication();
-            if (Visible(store, http, owner, repo) is not { } r || r.LiveComment(id) is not { } comment) return NotFound();
-            if (!string.Equals(comment.Author, user.Login, StringComparison.OrdinalIgnoreCase)) return NotTheAuthor();
+            if (Visible(store, http, owner, repo) is not { } r) return NotFound();
             var (body, invalid) = await ReadBody(http);
-            if (invalid is not null) return invalid;
-            r.UpdateComment(comment, body!);
-            return Results.Json(FakeGitHubJson.Comment(FakeGitHubJson.Root(http), comment.Snapshot(), r.FindIssue(comment.IssueNumber)!));
+            if (invalid is not null) return r.FindComment(id) is null ? NotFound() : invalid;
+            return r.UpdateComment(id, user.Login, body!) switch
+            {
+                (FakeEditOutcome.Done, var comment) => Results.Json(FakeGitHubJson.Comment(FakeGitHubJson.Root(http), comment!, r.FindIssue(comment!.IssueNumber)!)),
+                (FakeEditOutcome.NotTheAuthor, _) => NotTheAuthor(),
+                _ => NotFound(),
+            };
         }).WithName(UpdateIssueComment);
 
         app.MapDelete("/repos/{owner}/{repo}/issues/comments/{id:long}", (HttpContext http, string owner, string repo, long id) =>
         {
             if (FakeGitHubServer.UserOf(http) is not { } user) return RequiresAuthentication();
-            if (Visible(store, http, owner, repo) is not { } r || r.LiveComment(id) is not { } comment) return NotFound();
-            if (!string.Equals(comment.Author, user.Login, StringComparison.OrdinalIgnoreCase)) return NotTheAuthor();
-            r.DeleteComment(comment);
-            return Results.StatusCode(204);
+            if (Visible(store, http, owner, repo) is not { } r) return NotFound();
+            return r.DeleteComment(id, user.Login) switch
+            {
+                FakeEditOutcome.Done => Results.StatusCode(204),
+                FakeEditOutcome.NotTheAuthor => NotTheAuthor(),
+                _ => NotFound(),
+            };
         }).WithName(DeleteIssueComment);
 
         app.MapGet("/repos/{owner}/{repo}/pulls", (HttpContext http, string owner, string repo, string? head, string? state, string? @base) =>

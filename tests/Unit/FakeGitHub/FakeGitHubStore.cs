@@ -210,31 +210,40 @@ public sealed class FakeRepository
         }
     }
 
-    internal FakeComment? LiveComment(long id)
-    {
-        lock (_store.Gate) return _comments.GetValueOrDefault(id);
-    }
-
-    internal void UpdateComment(FakeComment comment, string body)
+    /// <summary>Checks and writes under one lock, so two concurrent requests cannot both find and change a comment.</summary>
+    internal (FakeEditOutcome Outcome, FakeComment? Comment) UpdateComment(long id, string login, string body)
     {
         lock (_store.Gate)
         {
+            if (!_comments.TryGetValue(id, out var comment)) return (FakeEditOutcome.NotFound, null);
+            if (!string.Equals(comment.Author, login, StringComparison.OrdinalIgnoreCase)) return (FakeEditOutcome.NotTheAuthor, null);
             comment.Body = body;
             comment.UpdatedAt = _store.Tick();
+            return (FakeEditOutcome.Done, comment.Snapshot());
         }
     }
 
-    internal void DeleteComment(FakeComment comment)
+    internal FakeEditOutcome DeleteComment(long id, string login)
     {
         lock (_store.Gate)
         {
-            _comments.Remove(comment.Id);
+            if (!_comments.TryGetValue(id, out var comment)) return FakeEditOutcome.NotFound;
+            if (!string.Equals(comment.Author, login, StringComparison.OrdinalIgnoreCase)) return FakeEditOutcome.NotTheAuthor;
+            _comments.Remove(id);
             _issues[comment.IssueNumber].CommentList.Remove(comment);
             _store.Tick();
+            return FakeEditOutcome.Done;
         }
     }
 
     private int NextNumber() => _issues.Count == 0 ? 1 : _issues.Keys.Max() + 1;
+}
+
+internal enum FakeEditOutcome
+{
+    Done,
+    NotFound,
+    NotTheAuthor,
 }
 
 /// <summary>An issue or a pull request: on GitHub both are issues and share one number space per repository.</summary>
