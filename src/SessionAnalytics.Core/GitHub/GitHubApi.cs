@@ -21,6 +21,12 @@ public sealed class GitHubApiSettings
     /// <summary>Cancels every request and wait (the cmdlet's Ctrl+C).</summary>
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>Persistent GET response cache revalidated with ETags (extraction); null = no cache.</summary>
+    public GitHubResponseCache? ResponseCache { get; init; }
+
+    /// <summary>Counts requests, 304s and the rate limit left (extraction's summary); null = not counted.</summary>
+    public GitHubRequestCounter? RequestCounter { get; init; }
+
     /// <summary>
     /// Checks and normalises an API URL (-ApiUrl or GITHUB_API_URL): absolute http(s), with the trailing slash
     /// Octokit needs to resolve relative endpoints under a path such as /api/v3/.
@@ -40,7 +46,7 @@ public sealed class GitHubApiSettings
 /// private load context and must not leak to PowerShell. Every failure is an <see cref="EngineException"/>
 /// (see <see cref="GitHubErrors"/>).
 /// </summary>
-public sealed class GitHubApi
+public sealed partial class GitHubApi
 {
     /// <summary>GitHub's largest page.</summary>
     public const int PageSize = 100;
@@ -57,12 +63,13 @@ public sealed class GitHubApi
     {
         _settings = settings;
         _diagnostics = settings.Token is null ? settings.Diagnostics : new RedactingDiagnostics(settings.Diagnostics, settings.Token.Value);
-        var adapter = new HttpClientAdapter(() => new GitHubRequestHandler(settings.RetryPolicy, _diagnostics, settings.Cancellation));
+        var adapter = new HttpClientAdapter(() => GitHubRequestCounter.Attach(settings.RequestCounter,
+            new GitHubRequestHandler(settings.RetryPolicy, _diagnostics, settings.Cancellation)));
         // Timeouts are per attempt in the handler; the adapter's overall timeout must not cut retries short.
         adapter.SetRequestTimeout(System.Threading.Timeout.InfiniteTimeSpan);
         var credentials = settings.Token is null ? Credentials.Anonymous : new Credentials(settings.Token.Value);
         var connection = new Connection(new ProductHeaderValue("SessionAnalytics", typeof(GitHubApi).Assembly.GetName().Version?.ToString(3)),
-            settings.ApiUrl, new InMemoryCredentialStore(credentials), adapter, new SimpleJsonSerializer());
+            settings.ApiUrl, new InMemoryCredentialStore(credentials), GitHubResponseCache.Wrap(settings.ResponseCache, adapter), new SimpleJsonSerializer());
         _client = new GitHubClient(connection);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
 using SessionAnalytics.Core.Export;
+using SessionAnalytics.Core.Extraction;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.PowerShell.Infrastructure;
 
@@ -61,6 +62,14 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
     [Alias("Offline")]
     public SwitchParameter EmbedChartJs { get; set; }
 
+    /// <summary>
+    /// Remarks for the report's Notes section. Records from Get-SessionAnalytics bring their run's notes (what was
+    /// scanned, which comments were left out and why) without this parameter.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[]? Note { get; set; }
+
     /// <summary>Emit a FileInfo for each file written.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -109,6 +118,7 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
             Repository = Repository,
             From = From is { } f ? DateOnly.FromDateTime(f) : null,
             To = To is { } t ? DateOnly.FromDateTime(t) : null,
+            Notes = [.. ExtractionNotes.For(_records), .. (Note ?? []).Where(n => !string.IsNullOrWhiteSpace(n))],
         };
         var files = Engine(() => AnalyticsExport.Render(_records, formats, options, EmbedChartJs, Diagnostics));
 

@@ -253,7 +253,7 @@ public sealed class FakeIssue(FakeRepository repository, int number, string titl
     public int Number { get; } = number;
     public string Title { get; set; } = title;
     public string Author { get; } = author;
-    public DateTimeOffset CreatedAt { get; } = createdAt;
+    public DateTimeOffset CreatedAt { get; set; } = createdAt;
     public string State { get; set; } = "open";
     public bool IsPullRequest { get; init; }
     public bool Merged { get; set; }

@@ -1,0 +1,45 @@
+using SessionAnalytics.Core.GitHub;
+
+namespace SessionAnalytics.Core.Extraction;
+
+/// <summary>Which kinds of GitHub items to read session comments from.</summary>
+[Flags]
+public enum ExtractionTargets
+{
+    None = 0,
+    PullRequests = 1,
+    Issues = 2,
+    All = PullRequests | Issues,
+}
+
+/// <summary>What <see cref="SessionAnalyticsExtractor"/> reads.</summary>
+public sealed class ExtractionOptions
+{
+    /// <summary>GitHub's answer to an open question about concurrency is "keep it low"; 8 reads 500 PRs in seconds.</summary>
+    public const int DefaultThrottleLimit = 8;
+
+    /// <summary>GitHub's search returns at most this many results per query, whatever total it reports.</summary>
+    public const int GitHubSearchResultLimit = 1000;
+
+    public required IReadOnlyList<RepositoryRef> Repositories { get; init; }
+
+    /// <summary>PRs and issues created at or after this instant (GitHub search's <c>created:</c> qualifier, whole seconds).</summary>
+    public required DateTimeOffset From { get; init; }
+
+    /// <summary>PRs and issues created at or before this instant (inclusive).</summary>
+    public required DateTimeOffset To { get; init; }
+
+    public ExtractionTargets Targets { get; init; } = ExtractionTargets.All;
+
+    /// <summary>
+    /// Logins whose session comments count (case-insensitive, exact: write <c>github-actions[bot]</c> for the Actions
+    /// token). Null or empty: every author counts. Comments by others are left out, with a warning, and counted.
+    /// </summary>
+    public IReadOnlyCollection<string>? TrustedAuthors { get; init; }
+
+    /// <summary>PRs/issues read at the same time.</summary>
+    public int ThrottleLimit { get; init; } = DefaultThrottleLimit;
+
+    /// <summary>The search cap the date range is split against; GitHub's 1,000 except in tests with a smaller fake cap.</summary>
+    internal int SearchResultLimit { get; init; } = GitHubSearchResultLimit;
+}

@@ -1,0 +1,429 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using SessionAnalytics.Core.Comments;
+using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Export;
+using SessionAnalytics.Core.GitHub;
+using SessionAnalytics.Core.Stats;
+
+namespace SessionAnalytics.Core.Extraction;
+
+/// <summary>
+/// Reads the session comments of the PRs and issues created in a date range back into one
+/// <see cref="SessionAnalyticsRecord"/> per session per PR/issue, merged with the PR's GitHub figures.
+/// <list type="number">
+/// <item><b>Find</b>: <c>GET /search/issues?q=repo:o/r created:FROM..TO</c> (plus <c>is:pr</c>/<c>is:issue</c> when only
+/// one kind is wanted), oldest first, all pages. The date is the <i>creation</i> date: a period's report describes
+/// the work opened in it, and membership does not drift when someone comments on an old PR (with <c>updated:</c> the
+/// same range would give other PRs every day, and a cached re-run would not be the same run). GitHub returns at most
+/// 1,000 results per query, so a range whose total is larger is split in halves until each part fits.</item>
+/// <item><b>Read</b>, for each PR/issue, at most <see cref="ExtractionOptions.ThrottleLimit"/> at a time:
+/// the comment pages (none when the search says it has no comments); and only when a session comment was found,
+/// for a PR, <c>GET /pulls/N</c> (line counts, review comments — the <c>review_comments</c> field, no extra request —
+/// head branch) and <c>GET /actions/runs?branch=HEAD</c> (CI). So a PR with session data costs 3 requests when its
+/// comments fit one page, a PR without costs 1, an issue 1.</item>
+/// <item><b>CI</b>: completed workflow runs of the PR's head branch in its head repository created between the PR's
+/// creation and its merge/close (now, if open), i.e. the runs of the commits pushed while the PR was open, on any
+/// event; the pass rate is the share that concluded "success". One request per PR, however many commits it has
+/// (asking per commit SHA would cost one request per commit). Runs from pushes before the PR was opened are not
+/// counted, and a branch name reused by a later PR only counts its own window.</item>
+/// </list>
+/// Comments with a session marker whose JSON does not parse give a warning naming the PR/issue and the comment, and
+/// are left out; with trusted authors, comments by anyone else too. A PR/issue that fails gives a non-terminating
+/// error and the rest goes on. When GitHub's rate limit runs out and the reset is further away than the request
+/// handler waits (<see cref="GitHubRetryPolicy.MaxDelay"/>), the extraction stops reading, keeps every record it has,
+/// and reports <see cref="GitHubErrors.RateLimitExceeded"/> with the reset time. Records come out in a fixed order
+/// (repository, creation date, number, comment order) whatever order the parallel reads finish in.
+/// </summary>
+public sealed class SessionAnalyticsExtractor
+{
+    public const string ProgressActivity = "Reading session comments from GitHub";
+    public const string PeriodInvalidErrorId = "SessionAnalyticsPeriodInvalid";
+    public const string ExtractionFailedErrorId = "SessionAnalyticsExtractionFailed";
+
+    private static readonly IReadOnlyList<SessionAnalyticsRecord> NoRecords = [];
+
+    private readonly GitHubApi _api;
+    private readonly ExtractionOptions _options;
+    private readonly IDiagnostics _diagnostics;
+    private readonly HashSet<string>? _trusted;
+    private readonly DateTimeOffset _from;
+    private readonly DateTimeOffset _to;
+    private int _stopped;
+    private int _started;
+    private int _done;
+
+    public SessionAnalyticsExtractor(GitHubApi api, ExtractionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Repositories.Count == 0) throw new ArgumentException("At least one repository is required.", nameof(options));
+        if (options.Targets == ExtractionTargets.None) throw new ArgumentException("Choose pull requests, issues or both.", nameof(options));
+        if (options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
+        _from = WholeSeconds(options.From);
+        _to = WholeSeconds(options.To);
+        if (_from > _to)
+            throw new EngineException(new EngineError(PeriodInvalidErrorId, ErrorKind.InvalidArgument,
+                $"The period starts ({Iso(_from)}) after it ends ({Iso(_to)}).", options.From)
+            {
+                RecommendedAction = "Pass -From before -To.",
+            });
+        _api = api;
+        _options = options;
+        _diagnostics = api.Diagnostics;
+        _trusted = options.TrustedAuthors is { Count: > 0 } t ? new HashSet<string>(t.Select(a => a.Trim()), StringComparer.OrdinalIgnoreCase) : null;
+        Summary = new ExtractionSummary(options);
+    }
+
+    /// <summary>What the run found, left out and cost; complete once <see cref="ExtractAsync"/> has been enumerated.</summary>
+    public ExtractionSummary Summary { get; }
+
+    private bool IsStopped => Volatile.Read(ref _stopped) != 0;
+
+    /// <summary>The records, as the PRs/issues are read. Enumerate once.</summary>
+    public async IAsyncEnumerable<SessionAnalyticsRecord> ExtractAsync([EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("An extractor runs once; create another for another run.");
+        var clock = Stopwatch.StartNew();
+        using var workersDone = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        try
+        {
+            var items = await FindAsync(cancellation).ConfigureAwait(false);
+            Summary.PullRequestsFound = items.Count(i => i.IsPullRequest);
+            Summary.IssuesFound = items.Count - Summary.PullRequestsFound;
+            Summary.SearchRequests = _api.RequestCounter?.Requests ?? 0;
+            _diagnostics.Verbose($"Found {Summary.PullRequestsFound} PRs and {Summary.IssuesFound} issues created {Iso(_from)} to {Iso(_to)} "
+                                 + $"in {Summary.Repository} with {Summary.SearchRequests} search requests.");
+
+            var slots = items.Select(_ => new TaskCompletionSource<IReadOnlyList<SessionAnalyticsRecord>>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+            var next = -1;
+            async Task Work()
+            {
+                while (!IsStopped && !workersDone.IsCancellationRequested)
+                {
+                    var i = Interlocked.Increment(ref next);
+                    if (i >= items.Count) return;
+                    try { slots[i].TrySetResult(await ReadItemAsync(items[i], workersDone.Token).ConfigureAwait(false)); }
+                    catch (OperationCanceledException e)
+                    {
+                        slots[i].TrySetCanceled(e.CancellationToken);
+                        return;
+                    }
+                    ReportProgress(items.Count);
+                }
+            }
+            var workers = Task.WhenAll(Enumerable.Range(0, Math.Min(_options.ThrottleLimit, Math.Max(items.Count, 1))).Select(_ => Task.Run(Work, CancellationToken.None)));
+            // PRs never started (stopped, cancelled) give no records; the reader below must not wait for them forever.
+            _ = workers.ContinueWith(_ => { foreach (var slot in slots) slot.TrySetResult(NoRecords); }, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+            foreach (var slot in slots)
+                foreach (var record in await slot.Task.ConfigureAwait(false))
+                    yield return record;
+            await workers.ConfigureAwait(false);
+            cancellation.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            // Also when the consumer stops early (Select-Object -First): the workers stop taking PRs.
+            workersDone.Cancel();
+            Summary.TakeCounts(_api.RequestCounter);
+            Summary.Elapsed = clock.Elapsed;
+        }
+        if (Summary.Stopped && _stopError is { } stop) _diagnostics.Error(StoppedError(stop));
+        _diagnostics.Verbose($"Extraction: {Summary} in {Summary.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
+                             + (Summary.RateLimitRemaining is { } left ? $"; {left} core requests left, resets {GitHubErrors.Time(Summary.RateLimitReset!.Value)}." : "."));
+    }
+
+    private EngineError? _stopError;
+
+    // ---------------------------------------------------------------- find
+
+    private async Task<List<GitHubIssueSummary>> FindAsync(CancellationToken cancellation)
+    {
+        var all = new List<GitHubIssueSummary>();
+        var seen = new HashSet<(string, int)>();
+        foreach (var repository in _options.Repositories)
+        {
+            if (IsStopped) break;
+            var found = new List<GitHubIssueSummary>();
+            try { await SearchRangeAsync(repository, _from, _to, found, cancellation).ConfigureAwait(false); }
+            catch (EngineException e) when (IsRateLimit(e.Error)) { Stop(e.Error); }
+            // A rejected token fails every repository the same way: stop the command instead of repeating it.
+            catch (EngineException e) when (e.Error.ErrorId == GitHubErrors.AuthenticationFailed) { throw; }
+            catch (EngineException e)
+            {
+                _diagnostics.Error(e.Error);
+                Summary.SearchNote($"{repository} could not be searched ({e.Error.ErrorId}); it is missing from the report.");
+                continue;
+            }
+            foreach (var item in found.OrderBy(i => i.CreatedAt).ThenBy(i => i.Number))
+                if (seen.Add((item.Repository.FullName.ToUpperInvariant(), item.Number))) all.Add(item);
+        }
+        return all;
+    }
+
+    private async Task SearchRangeAsync(RepositoryRef repository, DateTimeOffset from, DateTimeOffset to, List<GitHubIssueSummary> into, CancellationToken cancellation)
+    {
+        var kind = _options.Targets switch
+        {
+            ExtractionTargets.PullRequests => " is:pr",
+            ExtractionTargets.Issues => " is:issue",
+            _ => "",
+        };
+        var query = $"repo:{repository.FullName}{kind} created:{Iso(from)}..{Iso(to)}";
+        _diagnostics.Progress(ProgressActivity, $"Searching {repository}: created {Iso(from)}..{Iso(to)}", -1);
+        var page = await _api.SearchIssuesAsync(repository, query, null, cancellation).ConfigureAwait(false);
+        var limit = _options.SearchResultLimit;
+        if (page.TotalCount > limit && to > from)
+        {
+            var middle = from.AddSeconds(Math.Floor((to - from).TotalSeconds / 2));
+            _diagnostics.Verbose($"GitHub search: {page.TotalCount} results for {Iso(from)}..{Iso(to)} in {repository}, more than the {limit} one query returns; "
+                                 + $"splitting at {Iso(middle)}.");
+            await SearchRangeAsync(repository, from, middle, into, cancellation).ConfigureAwait(false);
+            await SearchRangeAsync(repository, middle.AddSeconds(1), to, into, cancellation).ConfigureAwait(false);
+            return;
+        }
+        if (page.TotalCount > limit)
+        {
+            var message = $"GitHub search found {page.TotalCount} PRs/issues created in the second {Iso(from)} in {repository} but returns only {limit}; "
+                          + $"{page.TotalCount - limit} of them are not read.";
+            _diagnostics.Warning(message);
+            Summary.SearchNote(message);
+        }
+        var wanted = Math.Min(page.TotalCount, limit);
+        var count = 0;
+        var pages = 1;
+        while (true)
+        {
+            if (page.IncompleteResults)
+            {
+                var message = $"GitHub search timed out and returned incomplete results for {Iso(from)}..{Iso(to)} in {repository} (page {pages}); run the command again to read the rest.";
+                _diagnostics.Warning(message);
+                Summary.SearchNote(message);
+            }
+            into.AddRange(page.Items.Where(Wanted));
+            count += page.Items.Count;
+            if (page.Next is null || count >= wanted || page.Items.Count == 0) break;
+            cancellation.ThrowIfCancellationRequested();
+            pages++;
+            _diagnostics.Progress(ProgressActivity, $"Searching {repository}: created {Iso(from)}..{Iso(to)}, page {pages}", -1);
+            page = await _api.SearchIssuesAsync(repository, query, page.Next, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private bool Wanted(GitHubIssueSummary item) =>
+        item.IsPullRequest ? _options.Targets.HasFlag(ExtractionTargets.PullRequests) : _options.Targets.HasFlag(ExtractionTargets.Issues);
+
+    // ---------------------------------------------------------------- read
+
+    private async Task<IReadOnlyList<SessionAnalyticsRecord>> ReadItemAsync(GitHubIssueSummary item, CancellationToken cancellation)
+    {
+        var scope = _api.RequestCounter?.BeginScope();
+        try
+        {
+            var records = await ReadCommentsAndDetailsAsync(item, cancellation).ConfigureAwait(false);
+            Summary.ItemRead(item.IsPullRequest, records.Count, scope?.Requests ?? 0);
+            return records;
+        }
+        catch (EngineException e) when (IsRateLimit(e.Error))
+        {
+            Stop(e.Error);
+            return NoRecords;
+        }
+        catch (EngineException e)
+        {
+            Failed(item, e.Error);
+            return NoRecords;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Failed(item, new EngineError(ExtractionFailedErrorId, ErrorKind.InvalidOperation,
+                $"Reading the session comments of {item} failed: {e.Message}", $"{item.Repository}#{item.Number}", e));
+            return NoRecords;
+        }
+    }
+
+    private void Failed(GitHubIssueSummary item, EngineError error)
+    {
+        _diagnostics.Error(error with
+        {
+            Message = $"{error.Message} The session comments of {item} are missing from the extraction; the other PRs and issues are read.",
+            Target = $"{item.Repository}#{item.Number}",
+        });
+        Summary.ItemFailed(new ExtractionProblem(item.Repository.FullName, item.Number, TypeOf(item), error.ErrorId, error.Message, RecordsKept: false));
+    }
+
+    private async Task<IReadOnlyList<SessionAnalyticsRecord>> ReadCommentsAndDetailsAsync(GitHubIssueSummary item, CancellationToken cancellation)
+    {
+        IReadOnlyList<GitHubComment> comments = item.CommentCount == 0
+            ? []
+            : await _api.ListIssueCommentsAsync(item.Repository, item.Number, null, cancellation).ConfigureAwait(false);
+        var sessions = SelectSessions(item, comments);
+        if (sessions.Count == 0) return NoRecords;
+
+        var target = await DescribeAsync(item, cancellation).ConfigureAwait(false);
+        return sessions.Select(s => ExtractionNotes.Attach(SessionAnalyticsRecord.FromStats(s.Stats, target) with
+        {
+            CommentAuthor = s.Comment.AuthorLogin,
+            CommentUrl = s.Comment.HtmlUrl,
+        }, Summary)).ToList();
+    }
+
+    /// <summary>The session comments that count: marked, by a trusted author, readable; per session the newest comment.</summary>
+    private List<(SessionStats Stats, GitHubComment Comment)> SelectSessions(GitHubIssueSummary item, IReadOnlyList<GitHubComment> comments)
+    {
+        var found = new List<(SessionStats Stats, GitHubComment Comment)>();
+        foreach (var comment in comments)
+        {
+            if (SessionCommentParser.GetMarkerShortId(comment.Body) is null) continue;
+            if (_trusted is not null && (comment.AuthorLogin is null || !_trusted.Contains(comment.AuthorLogin)))
+            {
+                LeaveOut(item, comment, LeftOutReason.UntrustedAuthor,
+                    $"'{comment.AuthorLogin ?? "(unknown)"}' is not one of the trusted authors ({string.Join(", ", _trusted.Order(StringComparer.OrdinalIgnoreCase))})");
+                continue;
+            }
+            if (!SessionCommentParser.TryParse(comment.Body, out var stats, out var error))
+            {
+                LeaveOut(item, comment, LeftOutReason.UnreadableJson, error);
+                continue;
+            }
+            found.Add((stats, comment));
+        }
+
+        var kept = new List<(SessionStats Stats, GitHubComment Comment)>();
+        foreach (var copies in found.GroupBy(f => f.Stats.SessionId, StringComparer.OrdinalIgnoreCase))
+        {
+            var newestFirst = copies.OrderByDescending(f => f.Comment.UpdatedAt ?? f.Comment.CreatedAt).ThenByDescending(f => f.Comment.Id).ToList();
+            kept.Add(newestFirst[0]);
+            foreach (var older in newestFirst.Skip(1))
+                LeaveOut(item, older.Comment, LeftOutReason.Duplicate,
+                    $"session {older.Stats.SessionId} is also in the newer comment {newestFirst[0].Comment.Id}, which is used");
+        }
+        return kept.OrderBy(k => k.Comment.CreatedAt).ThenBy(k => k.Comment.Id).ToList();
+    }
+
+    private void LeaveOut(GitHubIssueSummary item, GitHubComment comment, LeftOutReason reason, string detail)
+    {
+        Summary.Add(new LeftOutComment(item.Repository.FullName, item.Number, TypeOf(item), comment.Id, comment.HtmlUrl, comment.AuthorLogin, reason, detail));
+        var where = $"comment {comment.Id} on {item}{(comment.HtmlUrl is null ? "" : $" ({comment.HtmlUrl})")}";
+        _diagnostics.Warning(reason switch
+        {
+            LeftOutReason.UntrustedAuthor => $"Left out session {where}: {detail}.",
+            LeftOutReason.UnreadableJson => $"Skipped session {where} by {comment.AuthorLogin ?? "(unknown)"}: {detail}",
+            _ => $"Left out session {where}: {detail}.",
+        });
+    }
+
+    /// <summary>The PR/issue's GitHub figures. A failure here keeps the sessions (with empty GitHub columns) and reports an error.</summary>
+    private async Task<PullRequestInfo> DescribeAsync(GitHubIssueSummary item, CancellationToken cancellation)
+    {
+        if (!item.IsPullRequest)
+            return new PullRequestInfo
+            {
+                Repository = item.Repository.FullName,
+                Number = item.Number,
+                TargetType = PullRequestTargetType.Issue,
+                Title = item.Title,
+                Author = item.AuthorLogin,
+                State = item.State,
+                StateReason = item.StateReason,
+                CreatedAt = item.CreatedAt,
+                ClosedAt = item.ClosedAt,
+            };
+
+        GitHubPullRequestDetails? details = null;
+        (int Runs, decimal? PassRate)? ci = null;
+        try
+        {
+            details = await _api.GetPullRequestDetailsAsync(item.Repository, item.Number, cancellation).ConfigureAwait(false);
+            if (details.HeadRef is { Length: > 0 } branch)
+                ci = Ci(details, await _api.ListWorkflowRunsAsync(item.Repository, branch, cancellation).ConfigureAwait(false));
+        }
+        catch (EngineException e)
+        {
+            if (IsRateLimit(e.Error)) Stop(e.Error);
+            else
+                _diagnostics.Error(e.Error with
+                {
+                    Message = $"{e.Error.Message} The sessions of {item} are kept without the figures that request gives (lines, review comments, CI).",
+                    Target = $"{item.Repository}#{item.Number}",
+                });
+            Summary.Problem(new ExtractionProblem(item.Repository.FullName, item.Number, TypeOf(item), e.Error.ErrorId, e.Error.Message, RecordsKept: true));
+        }
+
+        return new PullRequestInfo
+        {
+            Repository = item.Repository.FullName,
+            Number = item.Number,
+            TargetType = PullRequestTargetType.PullRequest,
+            Title = details?.Title ?? item.Title,
+            Author = details?.AuthorLogin ?? item.AuthorLogin,
+            State = details?.State ?? item.State,
+            CreatedAt = details?.CreatedAt ?? item.CreatedAt,
+            ClosedAt = details?.ClosedAt ?? item.ClosedAt,
+            MergedAt = details?.MergedAt ?? item.MergedAt,
+            ReviewComments = details?.ReviewComments,
+            LinesAdded = details?.Additions,
+            LinesRemoved = details?.Deletions,
+            CiRuns = ci?.Runs,
+            CiPassRate = ci?.PassRate,
+        };
+    }
+
+    /// <summary>Completed runs of the head branch (in the head repository) created while the PR was open, and the share that succeeded.</summary>
+    internal static (int Runs, decimal? PassRate) Ci(GitHubPullRequestDetails pr, IReadOnlyList<GitHubWorkflowRun> runs)
+    {
+        var until = pr.MergedAt ?? pr.ClosedAt;
+        var completed = runs
+            .Where(r => pr.HeadRepository is null || r.HeadRepository is null || string.Equals(r.HeadRepository, pr.HeadRepository, StringComparison.OrdinalIgnoreCase))
+            .Where(r => r.CreatedAt >= pr.CreatedAt && (until is null || r.CreatedAt <= until))
+            .Where(r => string.Equals(r.Status, "completed", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (completed.Count == 0) return (0, null);
+        var passed = completed.Count(r => string.Equals(r.Conclusion, "success", StringComparison.OrdinalIgnoreCase));
+        return (completed.Count, Math.Round(100m * passed / completed.Count, 1, MidpointRounding.AwayFromZero));
+    }
+
+    // ---------------------------------------------------------------- stopping, progress
+
+    private static bool IsRateLimit(EngineError error) =>
+        error.ErrorId is GitHubErrors.RateLimitExceeded or GitHubErrors.SecondaryRateLimit;
+
+    private void Stop(EngineError error)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        _stopError = error;
+        Summary.StopReason = error.Message.TrimEnd('.');
+        _diagnostics.Verbose($"Stopping the extraction: {error.Message}");
+    }
+
+    private EngineError StoppedError(EngineError cause) => cause with
+    {
+        Message = $"The extraction stopped: {cause.Message.TrimEnd('.')}. {Summary.ItemsRead} of {Summary.PullRequestsFound + Summary.IssuesFound} PRs/issues were read "
+                  + $"and their {Summary.Sessions} session records are kept; {Summary.ItemsNotRead} were not read.",
+        Target = Summary.Repository,
+        RecommendedAction = (cause.RecommendedAction is null ? "" : cause.RecommendedAction + " ")
+                            + "Responses already read are in the cache and are revalidated for free (304), so running the same command again costs little.",
+    };
+
+    private void ReportProgress(int total)
+    {
+        var done = Interlocked.Increment(ref _done);
+        _diagnostics.Progress(ProgressActivity,
+            $"{done} of {total} PRs/issues read; {Summary.Sessions} sessions; {_api.RequestCounter?.Requests ?? 0} requests",
+            total == 0 ? 100 : done * 100 / total);
+    }
+
+    private static string TypeOf(GitHubIssueSummary item) => item.IsPullRequest ? PullRequestTargetType.PullRequest : PullRequestTargetType.Issue;
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset d)
+    {
+        var utc = d.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - utc.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+    }
+
+    /// <summary>GitHub search's date-time form: 2026-01-01T00:00:00+00:00.</summary>
+    internal static string Iso(DateTimeOffset d) => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using Octokit;
+
+namespace SessionAnalytics.Core.GitHub;
+
+/// <summary>The reads the extraction adds: issue search, PR details with line counts, workflow runs of a branch.</summary>
+public sealed partial class GitHubApi
+{
+    /// <summary>The counter given in the settings, if any: what the extraction reports requests from.</summary>
+    public GitHubRequestCounter? RequestCounter => _settings.RequestCounter;
+
+    /// <summary>The response cache given in the settings, if any.</summary>
+    public GitHubResponseCache? ResponseCache => _settings.ResponseCache;
+
+    /// <summary>
+    /// One page of <c>GET /search/issues</c> for <paramref name="query"/> (GitHub search syntax, unescaped), oldest
+    /// first, 100 per page; <paramref name="page"/> is the previous page's <see cref="GitHubSearchPage.Next"/>.
+    /// GitHub returns at most 1,000 results per query however many it counts in <see cref="GitHubSearchPage.TotalCount"/>.
+    /// </summary>
+    public async Task<GitHubSearchPage> SearchIssuesAsync(RepositoryRef repository, string query, Uri? page = null, CancellationToken cancellation = default)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var what = $"searching {repository} for '{query}'";
+        IApiResponse<SearchIssuesResult> response;
+        try
+        {
+            // Octokit passes "q" through unescaped (its own search requests escape it first): escape it here.
+            var parameters = page is null
+                ? new Dictionary<string, string>
+                {
+                    ["q"] = Uri.EscapeDataString(query),
+                    ["sort"] = "created",
+                    ["order"] = "asc",
+                    ["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture),
+                }
+                : [];
+            response = await _client.Connection.Get<SearchIssuesResult>(page ?? new Uri("search/issues", UriKind.Relative), parameters, null, Linked(cancellation))
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) { throw Translate(e, what, repository.FullName); }
+        var body = response.Body;
+        var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
+        var items = (body?.Items ?? []).Select(i => ToSummary(repository, i)).ToList();
+        return new GitHubSearchPage(body?.TotalCount ?? 0, body?.IncompleteResults ?? false, items,
+            links.TryGetValue("next", out var next) ? next : null);
+    }
+
+    /// <summary><c>GET /repos/{owner}/{repo}/pulls/{number}</c>: the fields only the single-PR answer has (line counts, review comments, head).</summary>
+    public async Task<GitHubPullRequestDetails> GetPullRequestDetailsAsync(RepositoryRef repository, int number, CancellationToken cancellation = default)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        PullRequestDetailsResponse pr;
+        try
+        {
+            var uri = new Uri($"repos/{E(repository.Owner)}/{E(repository.Name)}/pulls/{number.ToString(CultureInfo.InvariantCulture)}", UriKind.Relative);
+            pr = (await _client.Connection.Get<PullRequestDetailsResponse>(uri, new Dictionary<string, string>(), null, Linked(cancellation)).ConfigureAwait(false)).Body
+                 ?? throw new InvalidOperationException("GitHub answered with an empty body.");
+        }
+        catch (Exception e) { throw Translate(e, $"reading PR #{number} in {repository}", $"{repository}#{number}"); }
+        var merged = pr.Merged || pr.MergedAt is not null;
+        return new GitHubPullRequestDetails(pr.Number, pr.Title, pr.User?.Login, merged ? "merged" : pr.State ?? "open", merged,
+            pr.CreatedAt, pr.ClosedAt, pr.MergedAt, pr.Additions, pr.Deletions, pr.ReviewComments, pr.Commits,
+            pr.Head?.Ref, pr.Head?.Sha, pr.Head?.Repository?.FullName);
+    }
+
+    /// <summary>
+    /// Every workflow run of <paramref name="branch"/> (<c>GET /repos/{owner}/{repo}/actions/runs?branch=</c>), all pages,
+    /// newest first. Runs of pull requests from forks are listed under the fork's branch name in the base repository.
+    /// </summary>
+    public async Task<IReadOnlyList<GitHubWorkflowRun>> ListWorkflowRunsAsync(RepositoryRef repository, string branch, CancellationToken cancellation = default)
+    {
+        var runs = new List<GitHubWorkflowRun>();
+        var what = $"listing the workflow runs of branch {branch} in {repository}";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        Uri? next = new($"repos/{E(repository.Owner)}/{E(repository.Name)}/actions/runs", UriKind.Relative);
+        var parameters = new Dictionary<string, string>
+        {
+            ["branch"] = branch,
+            ["exclude_pull_requests"] = "true",
+            ["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture),
+        };
+        int page = 0;
+        while (next is not null)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (page >= MaxPages || !seen.Add(next.ToString()))
+            {
+                _diagnostics.Warning($"Stopped {what} after {page} pages: the server's next-page links {(page >= MaxPages ? "do not end" : "repeat")}.");
+                break;
+            }
+            IApiResponse<WorkflowRunsResponse> response;
+            try
+            {
+                response = await _client.Connection.Get<WorkflowRunsResponse>(next, parameters, null, Linked(cancellation)).ConfigureAwait(false);
+            }
+            catch (Exception e) { throw Translate(e, what, repository.FullName); }
+            page++;
+            foreach (var r in response.Body?.WorkflowRuns ?? [])
+                runs.Add(new GitHubWorkflowRun(r.Id, r.Name, r.HeadBranch, r.HeadSha, r.HeadRepository?.FullName, r.Event,
+                    r.Status.StringValue, r.Conclusion?.StringValue, r.CreatedAt));
+            var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
+            next = links.TryGetValue("next", out var nextLink) ? nextLink : null;
+            parameters = [];
+        }
+        return runs;
+    }
+
+    private static GitHubIssueSummary ToSummary(RepositoryRef repository, Issue i)
+    {
+        var isPull = i.PullRequest is not null;
+        var mergedAt = i.PullRequest?.MergedAt;
+        var state = isPull && mergedAt is not null ? "merged" : i.State.StringValue;
+        return new GitHubIssueSummary(repository, i.Number, isPull, i.Title ?? "", i.User?.Login, state, i.StateReason?.StringValue,
+            i.CreatedAt, i.ClosedAt, mergedAt, i.Comments, i.HtmlUrl);
+    }
+
+    /// <summary>The members of GitHub's pull request answer the extraction reads; Octokit's model lacks review_comments.</summary>
+    internal sealed class PullRequestDetailsResponse
+    {
+        public int Number { get; set; }
+        public string Title { get; set; } = "";
+        public string? State { get; set; }
+        public bool Merged { get; set; }
+        public User? User { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? ClosedAt { get; set; }
+        public DateTimeOffset? MergedAt { get; set; }
+        public int Additions { get; set; }
+        public int Deletions { get; set; }
+        public int ReviewComments { get; set; }
+        public int Commits { get; set; }
+        public GitReference? Head { get; set; }
+    }
+}
+
+/// <summary>One page of an issue search.</summary>
+public sealed record GitHubSearchPage(int TotalCount, bool IncompleteResults, IReadOnlyList<GitHubIssueSummary> Items, Uri? Next);
+
+/// <summary>An issue or pull request as the search API lists it.</summary>
+/// <param name="State">"open" or "closed"; "merged" for a merged pull request.</param>
+/// <param name="StateReason">Issues: "completed", "not_planned" or "reopened" when GitHub gives one.</param>
+public sealed record GitHubIssueSummary(RepositoryRef Repository, int Number, bool IsPullRequest, string Title, string? AuthorLogin,
+    string State, string? StateReason, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, DateTimeOffset? MergedAt, int CommentCount, string? HtmlUrl)
+{
+    public override string ToString() => $"{(IsPullRequest ? "PR" : "issue")} #{Number} in {Repository}";
+}
+
+/// <param name="State">"open", "closed" or "merged".</param>
+/// <param name="HeadRepository">owner/name of the repository the head branch lives in (a fork for outside contributions).</param>
+public sealed record GitHubPullRequestDetails(int Number, string Title, string? AuthorLogin, string State, bool Merged,
+    DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, DateTimeOffset? MergedAt, int Additions, int Deletions, int ReviewComments,
+    int Commits, string? HeadRef, string? HeadSha, string? HeadRepository);
+
+/// <param name="Status">queued, in_progress, completed, ...</param>
+/// <param name="Conclusion">success, failure, cancelled, skipped, timed_out, ... once completed.</param>
+public sealed record GitHubWorkflowRun(long Id, string? Name, string? HeadBranch, string? HeadSha, string? HeadRepository, string? Event,
+    string Status, string? Conclusion, DateTimeOffset CreatedAt);
