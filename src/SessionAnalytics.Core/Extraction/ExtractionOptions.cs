@@ -37,6 +37,12 @@ public sealed class ExtractionOptions
     /// </summary>
     public IReadOnlyCollection<string>? TrustedAuthors { get; init; }
 
+    /// <summary>
+    /// Read comments from the repository's comment listing when that takes fewer requests than reading each PR/issue's
+    /// comments (the default); false reads them item by item always (the benchmark compares both).
+    /// </summary>
+    public bool UseCommentListing { get; init; } = true;
+
     /// <summary>PRs/issues read at the same time.</summary>
     public int ThrottleLimit { get; init; } = DefaultThrottleLimit;
 

@@ -78,11 +78,16 @@ public sealed class ExtractionSummary
     /// <summary>HTTP requests sent to GitHub, retries included.</summary>
     public int Requests { get; internal set; }
     public int SearchRequests { get; internal set; }
+    /// <summary>Requests for repository-wide comment listings (shared by the items they cover).</summary>
+    public int CommentListingRequests { get; internal set; }
     /// <summary>Requests answered 304 Not Modified from the cache: free under GitHub's rate limit.</summary>
     public int RevalidatedRequests { get; internal set; }
     /// <summary>Percentage (0–100) of <see cref="Requests"/> answered 304.</summary>
     public decimal RevalidatedShare => Requests == 0 ? 0 : Math.Round(100m * RevalidatedRequests / Requests, 1);
-    /// <summary>Requests for reading the PRs/issues (comments, PR details, CI runs) per PR/issue read; search excluded.</summary>
+    /// <summary>
+    /// Requests made for one PR/issue alone (its own comment pages, PR details, CI runs), averaged over the PRs/issues
+    /// read; the shared requests (search, repository comment listing) are in <see cref="RequestsPerItemOverall"/>.
+    /// </summary>
     public decimal RequestsPerItem { get { lock (_gate) return _requestsPerItem.Count == 0 ? 0 : Math.Round((decimal)_requestsPerItem.Sum() / _requestsPerItem.Count, 2); } }
     /// <summary>The most requests one PR/issue took.</summary>
     public int MaxRequestsPerItem { get { lock (_gate) return _requestsPerItem.Count == 0 ? 0 : _requestsPerItem.Max(); } }

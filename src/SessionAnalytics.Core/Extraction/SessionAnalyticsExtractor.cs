@@ -18,11 +18,18 @@ namespace SessionAnalytics.Core.Extraction;
 /// the work opened in it, and membership does not drift when someone comments on an old PR (with <c>updated:</c> the
 /// same range would give other PRs every day, and a cached re-run would not be the same run). GitHub returns at most
 /// 1,000 results per query, so a range whose total is larger is split in halves until each part fits.</item>
-/// <item><b>Read</b>, for each PR/issue, at most <see cref="ExtractionOptions.ThrottleLimit"/> at a time:
-/// the comment pages (none when the search says it has no comments); and only when a session comment was found,
-/// for a PR, <c>GET /pulls/N</c> (line counts, review comments — the <c>review_comments</c> field, no extra request —
-/// head branch) and <c>GET /actions/runs?branch=HEAD</c> (CI). So a PR with session data costs 3 requests when its
-/// comments fit one page, a PR without costs 1, an issue 1.</item>
+/// <item><b>Comments</b>: the search tells how many comments each item has. Read one by one, that costs one request
+/// per 100 comments of each item that has any. When the repository's comment listing
+/// (<c>GET /repos/o/r/issues/comments?since=FROM</c>, every comment updated since the period began, 100 a page) is
+/// cheaper, it is read instead and split by issue number: its first page says how many pages there are, and the
+/// listing is abandoned for the per-item reads as soon as it would cost as much. An item whose comments the listing
+/// did not fully deliver (fewer than the search counted) is read on its own, so nothing is lost either way.</item>
+/// <item><b>Read</b>, for each PR/issue, at most <see cref="ExtractionOptions.ThrottleLimit"/> at a time: its comment
+/// pages unless the listing had them (none when the search says it has no comments); and only when a session comment
+/// was found, for a PR, <c>GET /pulls/N</c> (line counts, review comments — the <c>review_comments</c> field, no extra
+/// request — head branch) and <c>GET /actions/runs?branch=HEAD</c> (CI). So a PR with session data costs at most 3
+/// requests when its comments fit one page (2 when the listing had them), a PR or issue without session data at most
+/// 1.</item>
 /// <item><b>CI</b>: completed workflow runs of the PR's head branch in its head repository created between the PR's
 /// creation and its merge/close (now, if open), i.e. the runs of the commits pushed while the PR was open, on any
 /// event; the pass rate is the share that concluded "success". One request per PR, however many commits it has
@@ -50,6 +57,7 @@ public sealed class SessionAnalyticsExtractor
     private readonly HashSet<string>? _trusted;
     private readonly DateTimeOffset _from;
     private readonly DateTimeOffset _to;
+    private readonly Dictionary<(string Repository, int Number), IReadOnlyList<GitHubComment>> _listedComments = [];
     private int _stopped;
     private int _started;
     private int _done;
@@ -95,6 +103,8 @@ public sealed class SessionAnalyticsExtractor
             Summary.SearchRequests = _api.RequestCounter?.Requests ?? 0;
             _diagnostics.Verbose($"Found {Summary.PullRequestsFound} PRs and {Summary.IssuesFound} issues created {Iso(_from)} to {Iso(_to)} "
                                  + $"in {Summary.Repository} with {Summary.SearchRequests} search requests.");
+            await ListCommentsAsync(items, cancellation).ConfigureAwait(false);
+            Summary.CommentListingRequests = (_api.RequestCounter?.Requests ?? 0) - Summary.SearchRequests;
 
             var slots = items.Select(_ => new TaskCompletionSource<IReadOnlyList<SessionAnalyticsRecord>>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
             var next = -1;
@@ -213,6 +223,72 @@ public sealed class SessionAnalyticsExtractor
         }
     }
 
+    // ---------------------------------------------------------------- comments, repository-wide
+
+    /// <summary>
+    /// Reads the comments of every repository's items from its comment listing when that takes fewer requests than
+    /// reading them item by item; what it fully delivers is kept in <see cref="_listedComments"/>.
+    /// </summary>
+    private async Task ListCommentsAsync(List<GitHubIssueSummary> items, CancellationToken cancellation)
+    {
+        if (!_options.UseCommentListing) return;
+        foreach (var repository in items.Where(i => i.CommentCount > 0).GroupBy(i => i.Repository))
+        {
+            if (IsStopped) return;
+            var wanted = repository.ToDictionary(i => i.Number);
+            var perItem = repository.Sum(i => Pages(i.CommentCount));
+            var atLeast = Pages(repository.Sum(i => i.CommentCount));
+            if (atLeast >= perItem)
+            {
+                _diagnostics.Verbose($"Reading the comments of {repository.Key} item by item: {perItem} requests, no more than its comment listing would take.");
+                continue;
+            }
+            var found = new Dictionary<int, List<GitHubComment>>();
+            var pages = 0;
+            var finished = false;
+            try
+            {
+                Uri? next = null;
+                do
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    _diagnostics.Progress(ProgressActivity, $"Reading the comments of {repository.Key}, page {pages + 1}", -1);
+                    var page = await _api.ListRepositoryCommentsAsync(repository.Key, _from, next, cancellation).ConfigureAwait(false);
+                    pages++;
+                    foreach (var c in page.Comments)
+                        if (wanted.ContainsKey(c.IssueNumber))
+                            (found.TryGetValue(c.IssueNumber, out var list) ? list : found[c.IssueNumber] = []).Add(c.Comment);
+                    next = page.Next;
+                    if (pages == 1 && next is not null && (page.LastPage ?? 1) >= perItem)
+                    {
+                        _diagnostics.Verbose($"The comment listing of {repository.Key} since {Iso(_from)} has {page.LastPage} pages, no fewer than the {perItem} "
+                                             + "requests of reading the items one by one; the items the first page did not cover are read one by one.");
+                        break;
+                    }
+                    finished = next is null;
+                }
+                while (next is not null);
+            }
+            catch (EngineException e) when (IsRateLimit(e.Error)) { Stop(e.Error); }
+            catch (EngineException e)
+            {
+                _diagnostics.Verbose($"The comment listing of {repository.Key} failed ({e.Error.Message}); its items are read one by one instead.");
+            }
+            var complete = 0;
+            foreach (var (number, comments) in found)
+            {
+                // Fewer than the search counted: comments may be on pages not read; the item is read on its own.
+                if (comments.Count < wanted[number].CommentCount) continue;
+                _listedComments[(repository.Key.FullName.ToUpperInvariant(), number)] = comments;
+                complete++;
+            }
+            _diagnostics.Verbose($"Comment listing of {repository.Key}: {pages} {(pages == 1 ? "page" : "pages")}{(finished ? "" : " (not to the end)")} "
+                                 + $"instead of {perItem} per-item requests; it covered {complete} of {wanted.Count} items with comments.");
+        }
+    }
+
+    private static int Pages(int comments) => (comments + GitHubApi.PageSize - 1) / GitHubApi.PageSize;
+
     private bool Wanted(GitHubIssueSummary item) =>
         item.IsPullRequest ? _options.Targets.HasFlag(ExtractionTargets.PullRequests) : _options.Targets.HasFlag(ExtractionTargets.Issues);
 
@@ -259,7 +335,9 @@ public sealed class SessionAnalyticsExtractor
     {
         IReadOnlyList<GitHubComment> comments = item.CommentCount == 0
             ? []
-            : await _api.ListIssueCommentsAsync(item.Repository, item.Number, null, cancellation).ConfigureAwait(false);
+            : _listedComments.TryGetValue((item.Repository.FullName.ToUpperInvariant(), item.Number), out var listed)
+                ? listed
+                : await _api.ListIssueCommentsAsync(item.Repository, item.Number, null, cancellation).ConfigureAwait(false);
         var sessions = SelectSessions(item, comments);
         if (sessions.Count == 0) return NoRecords;
 

@@ -45,6 +45,49 @@ public sealed partial class GitHubApi
             links.TryGetValue("next", out var next) ? next : null);
     }
 
+    /// <summary>
+    /// One page of every issue and PR comment of a repository updated at or after <paramref name="since"/>
+    /// (<c>GET /repos/{owner}/{repo}/issues/comments?since=&amp;sort=created&amp;direction=asc</c>), oldest first, 100 per
+    /// page; <paramref name="page"/> is the previous page's <see cref="GitHubCommentPage.Next"/>. Each comment comes with
+    /// the number of the issue or PR it is on.
+    /// </summary>
+    public async Task<GitHubCommentPage> ListRepositoryCommentsAsync(RepositoryRef repository, DateTimeOffset since, Uri? page = null,
+        CancellationToken cancellation = default)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        IApiResponse<List<RepositoryCommentResponse>> response;
+        try
+        {
+            var parameters = page is null
+                ? new Dictionary<string, string>
+                {
+                    ["since"] = since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    ["sort"] = "created",
+                    ["direction"] = "asc",
+                    ["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture),
+                }
+                : [];
+            var uri = page ?? new Uri($"repos/{E(repository.Owner)}/{E(repository.Name)}/issues/comments", UriKind.Relative);
+            response = await _client.Connection.Get<List<RepositoryCommentResponse>>(uri, parameters, null, Linked(cancellation)).ConfigureAwait(false);
+        }
+        catch (Exception e) { throw Translate(e, $"listing the comments of {repository}", repository.FullName); }
+        var comments = new List<GitHubRepositoryComment>();
+        foreach (var c in response.Body ?? [])
+            if (IssueNumberOf(c.IssueUrl) is { } number)
+                comments.Add(new GitHubRepositoryComment(number, new GitHubComment(c.Id, c.Body ?? "", c.User?.Login, c.HtmlUrl, c.CreatedAt, c.UpdatedAt)));
+        var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
+        return new GitHubCommentPage(comments, links.TryGetValue("next", out var next) ? next : null,
+            links.TryGetValue("last", out var last) ? PageNumber(last) : null);
+    }
+
+    /// <summary>The number at the end of an issue's API URL (…/repos/o/r/issues/12).</summary>
+    private static int? IssueNumberOf(string? issueUrl)
+    {
+        if (string.IsNullOrEmpty(issueUrl)) return null;
+        var slash = issueUrl.TrimEnd('/').LastIndexOf('/');
+        return int.TryParse(issueUrl.AsSpan(slash + 1).TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
     /// <summary><c>GET /repos/{owner}/{repo}/pulls/{number}</c>: the fields only the single-PR answer has (line counts, review comments, head).</summary>
     public async Task<GitHubPullRequestDetails> GetPullRequestDetailsAsync(RepositoryRef repository, int number, CancellationToken cancellation = default)
     {
@@ -114,6 +157,18 @@ public sealed partial class GitHubApi
             i.CreatedAt, i.ClosedAt, mergedAt, i.Comments, i.HtmlUrl);
     }
 
+    /// <summary>A comment of the repository-wide listing; Octokit's IssueComment lacks issue_url.</summary>
+    internal sealed class RepositoryCommentResponse
+    {
+        public long Id { get; set; }
+        public string? Body { get; set; }
+        public User? User { get; set; }
+        public string? HtmlUrl { get; set; }
+        public string? IssueUrl { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? UpdatedAt { get; set; }
+    }
+
     /// <summary>The members of GitHub's pull request answer the extraction reads; Octokit's model lacks review_comments.</summary>
     internal sealed class PullRequestDetailsResponse
     {
@@ -132,6 +187,12 @@ public sealed partial class GitHubApi
         public GitReference? Head { get; set; }
     }
 }
+
+/// <summary>One page of a repository's comments: each with the number of its issue or PR.</summary>
+/// <param name="LastPage">The page number of the Link header's "last", when given.</param>
+public sealed record GitHubCommentPage(IReadOnlyList<GitHubRepositoryComment> Comments, Uri? Next, int? LastPage);
+
+public sealed record GitHubRepositoryComment(int IssueNumber, GitHubComment Comment);
 
 /// <summary>One page of an issue search.</summary>
 public sealed record GitHubSearchPage(int TotalCount, bool IncompleteResults, IReadOnlyList<GitHubIssueSummary> Items, Uri? Next);

@@ -79,7 +79,7 @@ public sealed class GetSessionAnalyticsCommandTests : IAsyncLifetime
 
         Assert.Contains(r.Verbose, v => v.StartsWith("GitHub GET /search/issues?q=repo%3Aocto-org%2Fwidget%20created%3A2026-01-01T00%3A00%3A00%2B00%3A00..2026-02-15T23%3A59%3A59%2B00%3A00", StringComparison.Ordinal)
                                         && v.Contains("requests left", StringComparison.Ordinal));
-        Assert.Contains(r.Verbose, v => v.StartsWith("Extraction: 6 of 6 PRs/issues read, 6 sessions, 2 comments left out; 17 requests (2.67 per PR/issue, 0% revalidated)", StringComparison.Ordinal));
+        Assert.Contains(r.Verbose, v => v.StartsWith("Extraction: 6 of 6 PRs/issues read, 6 sessions, 2 comments left out; 12 requests (1.67 per PR/issue, 0% revalidated)", StringComparison.Ordinal));
         Assert.All(r.Verbose, v => Assert.DoesNotContain(Token, v));
         Assert.Contains(r.Progress, p => p.Activity == SessionAnalyticsExtractor.ProgressActivity && p.StatusDescription.StartsWith("6 of 6 PRs/issues read", StringComparison.Ordinal));
         Assert.Equal(ProgressRecordType.Completed, r.Progress.Last(p => p.Activity == SessionAnalyticsExtractor.ProgressActivity).RecordType);
@@ -97,8 +97,8 @@ public sealed class GetSessionAnalyticsCommandTests : IAsyncLifetime
         var info = Assert.Single(r.Information, i => i.Tags.Contains("ExtractionSummary"));
         var summary = Assert.IsType<ExtractionSummary>(info.MessageData);
         Assert.Equal((5, 0, 5), (summary.PullRequestsFound, summary.IssuesFound, summary.Sessions));
-        Assert.Equal(1 + 5 * 3, summary.Requests);
-        Assert.Equal(3, summary.MaxRequestsPerItem);
+        Assert.Equal(1 + 1 + 5 * 2, summary.Requests); // search, comment listing, details + CI per PR
+        Assert.Equal(2, summary.MaxRequestsPerItem);
 
         // The same range again: revalidated from the cache.
         var again = Run(Extract + " -Target Pr").AssertNoErrors();
@@ -110,6 +110,7 @@ public sealed class GetSessionAnalyticsCommandTests : IAsyncLifetime
     [Fact]
     public void A_failing_PR_is_a_non_terminating_error_and_the_rest_is_still_exported()
     {
+        _ctx.Extras.FailPath("/repos/octo-org/widget/issues/comments", FakeFault.ServerError(), times: 4);
         _ctx.Extras.FailPath("/repos/octo-org/widget/issues/3/comments", FakeFault.ServerError(), times: 10);
 
         var r = Run(Extract + " -MaxRateLimitWait 0 -NoCache | Export-SessionAnalytics -OutputDirectory $args[3]", Dir("out"));
@@ -128,7 +129,7 @@ public sealed class GetSessionAnalyticsCommandTests : IAsyncLifetime
     [Fact]
     public void A_used_up_rate_limit_stops_with_an_error_naming_the_reset_and_the_records_read_are_still_exported()
     {
-        _ctx.Server.Store.SetRateLimitRemaining(Login, 1 + 3 * 2);
+        _ctx.Server.Store.SetRateLimitRemaining(Login, 1 + 1 + 2 * 2); // the search, the comment listing, two PRs
 
         var r = Run(Extract + " -ThrottleLimit 1 | Export-SessionAnalytics -OutputDirectory $args[3]", Dir("out"));
 
@@ -137,10 +138,11 @@ public sealed class GetSessionAnalyticsCommandTests : IAsyncLifetime
         Assert.Equal("GitHubRateLimitExceeded,SessionAnalytics.PowerShell.Commands.GetSessionAnalyticsCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
         Assert.Contains("resets at ", error.ErrorDetails.Message);
-        Assert.Contains("2 of 6 PRs/issues were read", error.ErrorDetails.Message);
+        Assert.Contains("3 of 6 PRs/issues were read", error.ErrorDetails.Message);
         Assert.NotNull(error.ErrorDetails.RecommendedAction);
         var csv = AnalyticsCsvTests.ReadBack(File.ReadAllBytes(Path.Combine(Dir("out"), "analytics.csv")));
-        Assert.Equal([1, 2], csv.Select(c => c.PrNumber!.Value));
+        Assert.Equal([1, 2, 3], csv.Select(c => c.PrNumber!.Value)); // #3's sessions came with the listing
+        Assert.Null(csv[2].LinesAdded);
         Assert.Contains("The extraction stopped early", File.ReadAllText(Path.Combine(Dir("out"), "analytics.md")));
     }
 

@@ -98,17 +98,19 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
         Assert.Equal(("issue", "Issue number 3", "reporter", "closed", "completed"), (issue.TargetType, issue.PrTitle, issue.PrAuthor, issue.PrStatus, issue.AcceptanceStatus));
         Assert.Equal((null, null, null, null), (issue.LinesAdded, issue.CiRuns, issue.ReviewComments, issue.TimeToMergeHours));
 
-        // Requests per PR/issue: comments + details + CI for a PR with sessions, the comments alone otherwise, none without comments.
+        // The comments of all 29 items with comments came from one page of the repository's comment listing; then
+        // details + CI for each PR with sessions, nothing for the issues and for PRs without session comments.
+        Assert.Equal(1, _ctx.Server.Requests.Count(FakeGitHubExtractionRoutes.ListRepositoryComments));
+        Assert.Equal(0, _ctx.Server.Requests.Count(FakeGitHubRoutes.ListIssueComments));
+        Assert.Equal(1, summary.CommentListingRequests);
         var perItem = _ctx.RequestsPerItem();
-        Assert.All(perItem, p => Assert.True(p.Value <= 3, $"#{p.Key}: {p.Value} requests"));
-        Assert.Equal(3, perItem[1]);
-        Assert.Equal(1, perItem[3]);   // issue
-        Assert.Equal(1, perItem[4]);   // a PR without session comments: no details, no CI
-        Assert.False(perItem.ContainsKey(10));
-        Assert.False(perItem.ContainsKey(900));
-        Assert.Equal(3, summary.MaxRequestsPerItem);
+        Assert.Equal(2, perItem[1]);
+        Assert.All(perItem, p => Assert.Equal(2, p.Value));
+        Assert.Equal(records.Where(r => r.TargetType == "pr").Select(r => r.PrNumber!.Value).Distinct().Order(), perItem.Keys.Order());
+        Assert.Equal(2, summary.MaxRequestsPerItem);
         Assert.Equal(_ctx.Server.Requests.Count(), summary.Requests);
-        Assert.Equal(summary.Requests - summary.SearchRequests, perItem.Values.Sum());
+        Assert.Equal(summary.Requests - summary.SearchRequests - summary.CommentListingRequests, perItem.Values.Sum());
+        Assert.True(summary.RequestsPerItemOverall < 2, $"{summary.RequestsPerItemOverall} requests per item in all");
         Assert.Contains(summary.Notes, n => n.StartsWith("Extracted from GitHub: 20 PRs and 10 issues created 2026-01-01 to 2026-02-15 in octo-org/widget; 27 with session comments.", StringComparison.Ordinal));
     }
 
@@ -183,24 +185,48 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_comment_listing_longer_than_reading_item_by_item_is_abandoned_after_its_first_page()
+    {
+        var prs = Enumerable.Range(1, 4).Select(n => _ctx.AddPullRequest(n, From.AddDays(n))).ToList();
+        var old = _ctx.AddPullRequest(100, From.AddDays(-30)); // before the period, but busy since it began
+        _ctx.AddSessionComment(prs[0], Session(1));
+        for (var i = 0; i < 450; i++) _ctx.Repo.AddComment(old.Number, "reviewer", $"still discussing {i}");
+        foreach (var pr in prs.Skip(1)) _ctx.AddSessionComment(pr, Session(pr.Number));
+
+        var (records, summary) = await _ctx.RunAsync(_ctx.Options());
+
+        Assert.Equal([1, 2, 3, 4], records.Select(r => r.PrNumber!.Value));
+        Assert.Equal(1, _ctx.Server.Requests.Count(FakeGitHubExtractionRoutes.ListRepositoryComments));
+        // PR #1's comment was on the first page; the others were read one by one: 4 comment requests, as many as without the listing.
+        Assert.Equal(["/repos/octo-org/widget/issues/2/comments", "/repos/octo-org/widget/issues/3/comments", "/repos/octo-org/widget/issues/4/comments"],
+            _ctx.Server.Requests.All.Where(r => r.Route == FakeGitHubRoutes.ListIssueComments).Select(r => r.Path).Order());
+        Assert.Contains(_ctx.Diagnostics.VerboseMessages, m => m.Contains("has 5 pages, no fewer than the 4 requests", StringComparison.Ordinal));
+        Assert.Equal(1, summary.CommentListingRequests);
+    }
+
+    [Fact]
     public async Task When_the_rate_limit_runs_out_the_extraction_stops_with_a_clear_error_and_keeps_the_records_read()
     {
         for (var n = 1; n <= 10; n++) _ctx.AddSessionComment(_ctx.AddPullRequest(n, From.AddDays(n)), Session(n));
-        _ctx.Server.Store.SetRateLimitRemaining(Login, 1 + 3 * 4); // the search, then four PRs of three requests
+        _ctx.Server.Store.SetRateLimitRemaining(Login, 1 + 1 + 2 * 4); // the search, the comment listing, then four PRs of two requests
 
         var (records, summary) = await _ctx.RunAsync(_ctx.Options(throttle: 1));
 
-        Assert.Equal([1, 2, 3, 4], records.Select(r => r.PrNumber!.Value));
-        Assert.All(records, r => Assert.NotNull(r.CiRuns));
+        // PR #5's comments came with the listing: its sessions are kept, without the figures its details would have given.
+        Assert.Equal([1, 2, 3, 4, 5], records.Select(r => r.PrNumber!.Value));
+        Assert.All(records.Take(4), r => Assert.Equal((0, 10), (r.CiRuns, r.LinesAdded)));
+        Assert.Equal(("PR number 5", null, null), (records[4].PrTitle, records[4].CiRuns, records[4].LinesAdded));
         var error = Assert.Single(_ctx.Diagnostics.Errors);
         Assert.Equal((GitHubErrors.RateLimitExceeded, ErrorKind.LimitsExceeded), (error.ErrorId, error.Kind));
         var reset = _ctx.Server.Store.RateLimit(Login).Reset;
         Assert.Contains($"resets at {GitHubErrors.Time(reset)}", error.Message);
-        Assert.Contains("4 of 10 PRs/issues were read and their 4 session records are kept; 6 were not read", error.Message);
+        Assert.Contains("while reading PR #5 in octo-org/widget", error.Message);
+        Assert.Contains("5 of 10 PRs/issues were read and their 5 session records are kept; 5 were not read", error.Message);
         Assert.Contains("cache", error.RecommendedAction);
         Assert.True(summary.Stopped);
-        Assert.Equal((4, 6), (summary.ItemsRead, summary.ItemsNotRead));
-        Assert.Contains(summary.Notes, n => n.StartsWith("The extraction stopped early (GitHub's rate limit is used up", StringComparison.Ordinal) && n.EndsWith("6 of 10 PRs/issues were not read.", StringComparison.Ordinal));
+        Assert.Equal((5, 5), (summary.ItemsRead, summary.ItemsNotRead));
+        Assert.Contains(summary.Notes, n => n.StartsWith("The extraction stopped early (GitHub's rate limit is used up", StringComparison.Ordinal) && n.EndsWith("5 of 10 PRs/issues were not read.", StringComparison.Ordinal));
+        Assert.Contains("1 PR lacks some GitHub figures (CI runs, lines, review comments) because a request failed: octo-org/widget#5 (GitHubRateLimitExceeded).", summary.Notes);
         Assert.Empty(_ctx.Waits); // the reset is an hour away: longer than the wait allowed
         Assert.Equal(1, _ctx.Server.Requests.All.Count(r => r.Status == 403)); // it stopped asking
     }
@@ -230,6 +256,7 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
             _ctx.AddSessionComment(pr, Session(n));
             pr.AddWorkflowRun(pr.CreatedAt.AddMinutes(1));
         }
+        _ctx.Extras.FailPath("/repos/octo-org/widget/issues/comments", FakeFault.ServerError(), times: 4); // the listing fails: items one by one
         _ctx.Extras.FailPath("/repos/octo-org/widget/issues/3/comments", FakeFault.ServerError(), times: 10);
         _ctx.Extras.FailPath("/repos/octo-org/widget/pulls/5", FakeFault.ServerError(502), times: 10);
 
@@ -253,6 +280,9 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
         Assert.Contains("1 PR/issue could not be read and is missing: octo-org/widget#3 (GitHubServerError).", summary.Notes);
         Assert.Contains("1 PR lacks some GitHub figures (CI runs, lines, review comments) because a request failed: octo-org/widget#5 (GitHubServerError).", summary.Notes);
         Assert.Equal(4, _ctx.Server.Requests.All.Count(r => r.Path == "/repos/octo-org/widget/issues/3/comments")); // bounded retries
+        Assert.Equal(4, _ctx.Server.Requests.Count(FakeGitHubExtractionRoutes.ListRepositoryComments));
+        Assert.Equal(5 + 4, _ctx.Server.Requests.Count(FakeGitHubRoutes.ListIssueComments)); // the five others once, #3 four times
+        Assert.Contains(_ctx.Diagnostics.VerboseMessages, m => m.StartsWith("The comment listing of octo-org/widget failed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -268,7 +298,7 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
         var (first, firstSummary) = await _ctx.RunAsync(_ctx.Options());
         var usedAfterFirst = _ctx.RateLimitUsed;
         Assert.Equal(0, firstSummary.RevalidatedRequests);
-        Assert.Equal(1 + 12 * 3 + 3, firstSummary.Requests);
+        Assert.Equal(1 + 1 + 12 * 2, firstSummary.Requests); // search, comment listing, details + CI per PR
         Assert.True(firstSummary.MaxRequestsPerItem <= 3);
 
         var (second, secondSummary) = await _ctx.RunAsync(_ctx.Options());
@@ -287,7 +317,7 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
         Assert.Contains(third, r => r.SessionId == GitHubFixtures.Id(102) && r.PrNumber == 2);
         Assert.Equal(first.Count + 1, third.Count);
         var downloaded = _ctx.Server.Requests.All.Count(r => r.Status == 200);
-        Assert.InRange(downloaded, 1, 3); // the search page, PR #2's comments, PR #2 (its comment count changed)
+        Assert.InRange(downloaded, 1, 3); // the search page and the comment listing (a new comment), PR #2 (its comment count changed)
         Assert.Equal(usedAfterFirst + downloaded, _ctx.RateLimitUsed);
         Assert.Equal(thirdSummary.Requests - downloaded, thirdSummary.RevalidatedRequests);
     }

@@ -23,6 +23,8 @@ namespace SessionAnalytics.Tests.FakeGitHub;
 /// <see cref="FakePullRequestFacts"/> added to its JSON (ASP.NET refuses a second endpoint of the same name, and faults are
 /// queued by name);</item>
 /// <item><c>GET /repos/{o}/{r}/actions/runs</c> filtered by branch, head_sha, event and status;</item>
+/// <item><c>GET /repos/{o}/{r}/issues/comments</c>, every comment of the repository, with <c>since</c> (updated at or
+/// after), <c>sort</c> (created, updated) and <c>direction</c>;</item>
 /// <item>for every request, after authentication and rate-limit counting: the added <see cref="FakeGitHubExtras.Latency"/>,
 /// faults queued for one exact path (<see cref="FakeGitHubExtras.FailPath"/>), and conditional GETs: each 200 answer to a
 /// GET gets an ETag (a hash of its body), and a request whose <c>If-None-Match</c> carries it is answered 304 without a body
@@ -33,6 +35,7 @@ public static class FakeGitHubExtractionRoutes
 {
     public const string SearchIssues = "SearchIssues";
     public const string ListWorkflowRuns = "ListWorkflowRuns";
+    public const string ListRepositoryComments = "ListRepositoryComments";
 
     public static void Map(FakeGitHubServer server, WebApplication app)
     {
@@ -41,6 +44,29 @@ public static class FakeGitHubExtractionRoutes
         app.Use((http, next) => Conditional(server, extras, http, next));
 
         app.MapGet("/search/issues", (HttpContext http) => Search(store, extras, http)).WithName(SearchIssues);
+
+        app.MapGet("/repos/{owner}/{repo}/issues/comments", (HttpContext http, string owner, string repo, string? since, string? sort, string? direction) =>
+        {
+            if (FakeGitHubRoutes.Visible(store, http, owner, repo) is not { } r) return FakeGitHubRoutes.NotFound();
+            DateTimeOffset? after = null;
+            if (since is not null)
+            {
+                if (!DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                    return Invalid($"'{since}' is not an ISO 8601 time stamp.");
+                after = parsed;
+            }
+            var comments = r.Issues.SelectMany(i => r.CommentsOn(i.Number).Select(c => (Issue: i, Comment: c)))
+                .Where(x => after is null || x.Comment.UpdatedAt >= after)
+                .ToList();
+            var byUpdate = sort == "updated";
+            // GitHub: ascending unless direction=desc; ties in comment id order.
+            comments = (direction == "desc"
+                    ? comments.OrderByDescending(x => byUpdate ? x.Comment.UpdatedAt : x.Comment.CreatedAt).ThenByDescending(x => x.Comment.Id)
+                    : comments.OrderBy(x => byUpdate ? x.Comment.UpdatedAt : x.Comment.CreatedAt).ThenBy(x => x.Comment.Id))
+                .ToList();
+            var root = FakeGitHubJson.Root(http);
+            return FakeGitHubPaging.Page(http, comments, x => FakeGitHubJson.Comment(root, x.Comment, x.Issue));
+        }).WithName(ListRepositoryComments);
 
         app.MapGet("/repos/{owner}/{repo}/actions/runs", (HttpContext http, string owner, string repo, string? branch, string? head_sha, string? @event, string? status) =>
         {
