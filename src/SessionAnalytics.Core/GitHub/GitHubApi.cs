@@ -188,8 +188,14 @@ public sealed class GitHubApi
         catch (Exception e) { throw Translate(e, $"reading issue #{number} in {repository}", $"{repository}#{number}"); }
     }
 
-    private Exception Translate(Exception e, string action, object? target) =>
-        GitHubErrors.Translate(e, action, _settings.ApiUrl, _settings.Token, target);
+    /// <summary>The engine error for a failure; its text is scrubbed of the token like everything else reported.</summary>
+    private Exception Translate(Exception e, string action, object? target)
+    {
+        var translated = GitHubErrors.Translate(e, action, _settings.ApiUrl, _settings.Token, target);
+        return translated is EngineException engine && _diagnostics is RedactingDiagnostics redacting
+            ? new EngineException(redacting.Redact(engine.Error))
+            : translated;
+    }
 
     private CancellationToken Linked(CancellationToken cancellation) =>
         cancellation.CanBeCanceled ? cancellation : _settings.Cancellation;

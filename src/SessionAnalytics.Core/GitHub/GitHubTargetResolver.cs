@@ -42,7 +42,7 @@ public sealed class GitHubTargetResolver(Func<string, string?>? environment = nu
         if (ReadActionsEvent(repository) is { } fromEvent) return fromEvent;
         if (!string.IsNullOrWhiteSpace(branch))
             return new GitHubTargetRequest { Repository = repository, Kind = GitHubTargetKind.PullRequest, Branch = branch, Source = "branch" };
-        throw new EngineException(new EngineError(UnknownErrorId, ErrorKind.InvalidArgument,
+        throw new EngineException(new EngineError(UnknownErrorId, ErrorKind.ObjectNotFound,
             "Cannot tell which PR or issue to comment on: no -Pr or -Issue, no GitHub Actions event with a PR or issue, and the session has no branch.")
         {
             RecommendedAction = "Pass -Pr <number> or -Issue <number>.",
