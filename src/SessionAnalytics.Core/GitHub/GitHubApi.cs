@@ -40,7 +40,7 @@ public sealed class GitHubApiSettings
 /// private load context and must not leak to PowerShell. Every failure is an <see cref="EngineException"/>
 /// (see <see cref="GitHubErrors"/>).
 /// </summary>
-public sealed class GitHubApi
+public sealed class GitHubApi : IDisposable
 {
     /// <summary>GitHub's largest page.</summary>
     public const int PageSize = 100;
@@ -49,6 +49,7 @@ public sealed class GitHubApi
     public const int MaxPages = 1000;
 
     private readonly GitHubClient _client;
+    private readonly HttpClientAdapter _adapter;
     private readonly GitHubApiSettings _settings;
     private readonly IDiagnostics _diagnostics;
     private string? _login;
@@ -57,16 +58,19 @@ public sealed class GitHubApi
     {
         _settings = settings;
         _diagnostics = settings.Token is null ? settings.Diagnostics : new RedactingDiagnostics(settings.Diagnostics, settings.Token.Value);
-        var adapter = new HttpClientAdapter(() => new GitHubRequestHandler(settings.RetryPolicy, _diagnostics, settings.Cancellation));
+        _adapter = new HttpClientAdapter(() => new GitHubRequestHandler(settings.RetryPolicy, _diagnostics, settings.Cancellation));
         // Timeouts are per attempt in the handler; the adapter's overall timeout must not cut retries short.
-        adapter.SetRequestTimeout(System.Threading.Timeout.InfiniteTimeSpan);
+        _adapter.SetRequestTimeout(System.Threading.Timeout.InfiniteTimeSpan);
         var credentials = settings.Token is null ? Credentials.Anonymous : new Credentials(settings.Token.Value);
         var connection = new Connection(new ProductHeaderValue("SessionAnalytics", typeof(GitHubApi).Assembly.GetName().Version?.ToString(3)),
-            settings.ApiUrl, new InMemoryCredentialStore(credentials), adapter, new SimpleJsonSerializer());
+            settings.ApiUrl, new InMemoryCredentialStore(credentials), _adapter, new SimpleJsonSerializer());
         _client = new GitHubClient(connection);
     }
 
     public Uri ApiUrl => _settings.ApiUrl;
+
+    /// <summary>Closes the connections.</summary>
+    public void Dispose() => _adapter.Dispose();
     public GitHubToken? Token => _settings.Token;
 
     /// <summary>Diagnostics with the token scrubbed from every message: what the engine's GitHub code reports through.</summary>

@@ -126,7 +126,7 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
         try
         {
             var repository = RepositoryResolver.Resolve(Repository, stats.Cwd, CurrentDirectory);
-            var request = TargetResolver.Describe(repository, Kind, Number, stats.Branch);
+            var request = TargetResolver.Describe(repository, Kind, Number, stats.Branch, stats.TargetType, stats.TargetNumber);
             var diagrams = WorkflowDiagramSource.Generate(stats, SkillsPath, _edges, Diagnostics);
             var body = Render(stats, diagrams, request.Kind, request.Number);
             Diagnostics.Flush();

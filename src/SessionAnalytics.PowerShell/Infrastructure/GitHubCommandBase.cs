@@ -10,7 +10,7 @@ namespace SessionAnalytics.PowerShell.Infrastructure;
 /// token is resolved only when the first request is about to be made, i.e. after ShouldProcess said yes, so -WhatIf
 /// needs none), and running engine work on a worker thread while its verbose/progress output reaches the host.
 /// </summary>
-public abstract class GitHubCommandBase : SessionAnalyticsCmdlet
+public abstract class GitHubCommandBase : SessionAnalyticsCmdlet, IDisposable
 {
     /// <summary>The login GitHub Actions' GITHUB_TOKEN writes as; GET /user is not allowed for it.</summary>
     private const string ActionsLogin = "github-actions[bot]";
@@ -85,6 +85,13 @@ public abstract class GitHubCommandBase : SessionAnalyticsCmdlet
         Diagnostics.Flush();
         if (e.Error.Kind is ErrorKind.AuthenticationError or ErrorKind.InvalidArgument or ErrorKind.ConnectionError) ThrowTerminating(e);
         WriteError(CmdletDiagnostics.ToErrorRecord(e.Error));
+    }
+
+    /// <summary>PowerShell disposes the cmdlet when the pipeline ends, stopped or not.</summary>
+    public void Dispose()
+    {
+        _api?.Dispose();
+        _api = null;
     }
 
     protected void CompleteListingProgress() => Diagnostics.CompleteProgress(ListingActivity);

@@ -185,6 +185,8 @@ public sealed class ResolverTests : IDisposable
 
         Assert.Equal((GitHubTargetKind.Issue, 5, "-Issue"), Parts(Describe(prEvent, 5, GitHubTargetKind.Issue)));
         Assert.Equal((GitHubTargetKind.PullRequest, 41, "the GitHub Actions pull_request event"), Parts(Describe(prEvent)));
+        Assert.Equal((GitHubTargetKind.Issue, 77, "the session's recorded target"),
+            Parts(new GitHubTargetResolver(Env(("GITHUB_EVENT_PATH", prEvent)), _diagnostics).Describe(repo, null, null, "fix/login", "issue", 77)));
         Assert.Equal((GitHubTargetKind.Issue, 12, "the GitHub Actions pull_request event"), Parts(Describe(issueEvent)));
         Assert.Equal((GitHubTargetKind.PullRequest, 13, "the GitHub Actions pull_request event"), Parts(Describe(prCommentEvent)));
         Assert.Equal((GitHubTargetKind.PullRequest, (int?)null, "branch"), Parts(Describe(otherRepoEvent)));
