@@ -156,6 +156,9 @@ public partial class MermaidRenderingTests
             }
         }
 
+        var crlf = MermaidFlowchart.Parse(SkillFixtures.Block(SkillFixtures.CiSkill).Replace("\n", "\r\n"));
+        list.Add(("crlf-ci", MermaidAnnotator.Annotate(crlf, new Dictionary<string, int> { ["STATUS->RESULT"] = 2, ["RESULT->RCACI"] = 1 }).Mermaid));
+
         using var skills = new TempDirectory(SkillFixtures.WriteSkillsDirectory());
         var sessions = new (string Name, string[] Sequence, Dictionary<string, IReadOnlyDictionary<string, int>>? Explicit)[]
         {
