@@ -156,6 +156,17 @@ public partial class MermaidRenderingTests
             }
         }
 
+        // The quick start's sample skills (samples/skills), as users first see them.
+        foreach (var skillFile in Directory.GetFiles(Path.Combine(ModuleHost.RepoRoot, "samples", "skills"), "SKILL.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(Path.GetDirectoryName(skillFile))!;
+            var template = MermaidFlowchart.Parse(SkillFixtures.Block(File.ReadAllText(skillFile)));
+            var all = template.Links.Where(l => l.Stroke != MermaidStroke.Invisible).GroupBy(l => l.From + "->" + l.To).ToDictionary(g => g.Key, _ => 3);
+            list.Add(($"sample-{name}", MermaidAnnotator.Annotate(template, all).Mermaid));
+            var derived = WorkflowEdgeDeriver.Derive(["tdd:ci", "rca:ci", "tdd:ci", "rca:ci", "tdd:ci"], template);
+            list.Add(($"sample-derived-{name}", MermaidAnnotator.Annotate(template, derived).Mermaid));
+        }
+
         var crlf = MermaidFlowchart.Parse(SkillFixtures.Block(SkillFixtures.CiSkill).Replace("\n", "\r\n"));
         list.Add(("crlf-ci", MermaidAnnotator.Annotate(crlf, new Dictionary<string, int> { ["STATUS->RESULT"] = 2, ["RESULT->RCACI"] = 1 }).Mermaid));
 
