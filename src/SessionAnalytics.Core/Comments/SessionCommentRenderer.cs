@@ -67,7 +67,7 @@ public static class SessionCommentRenderer
         TooLargeErrorId,
         ErrorKind.LimitsExceeded,
         $"The comment for session {safe.SessionId} needs at least {Number(minimal)} characters even with the tool table, diagrams and lists dropped " +
-        $"and compact JSON (the JSON alone is {Number(jsonLength)}); GitHub accepts at most {Number(options.MaxLength)}. " +
+        $"and compact JSON (the JSON alone is {Number(jsonLength)}); the limit is {Number(options.MaxLength)} (GitHub's is {Number(SessionCommentOptions.GitHubMaxLength)}). " +
         "The JSON is the comment's source of truth and is never cut.",
         safe.SessionId)
     {
@@ -75,8 +75,8 @@ public static class SessionCommentRenderer
     });
 
     /// <summary>
-    /// The stats as the comment shows them: every text redacted, and the target replaced when the options name one.
-    /// The JSON block is written from this copy.
+    /// The stats as the comment shows them: a copy with every text redacted, and the target and workflow edges
+    /// replaced when the options name them. The JSON block is written from this copy; the input is not changed.
     /// </summary>
     public static SessionStats PrepareForComment(SessionStats stats, SessionCommentOptions? options = null)
     {

@@ -40,7 +40,8 @@ public static class SessionSummaryRenderer
         ArgumentNullException.ThrowIfNull(data);
         options ??= new SummaryOptions();
         var indented = SessionSummaryJson.Write(data, indented: true);
-        string? compact = null;
+        var compact = SessionSummaryJson.Write(data, indented: false);
+        if (compact.Length > options.MaxLength) throw TooLarge(data, compact.Length, options);
 
         var layouts = new List<(int? Limit, bool Compact)> { (null, false) };
         foreach (var limit in SessionCommentRenderer.ListLimits)
@@ -50,7 +51,7 @@ public static class SessionSummaryRenderer
         string body = "";
         foreach (var (limit, compactJson) in layouts)
         {
-            var json = compactJson ? compact ??= SessionSummaryJson.Write(data, indented: false) : indented;
+            var json = compactJson ? compact : indented;
             body = Compose(data, limit, compactJson, json, options);
             if (body.Length <= options.MaxLength)
                 return new RenderedComment
@@ -60,16 +61,18 @@ public static class SessionSummaryRenderer
                     Degradation = (limit is null ? 0 : CommentDegradation.ListsShortened) | (compactJson ? CommentDegradation.CompactJson : 0),
                 };
         }
-        throw new EngineException(new EngineError(
-            TooLargeErrorId,
-            ErrorKind.LimitsExceeded,
-            $"The summary of {Count(data.SessionCount, "session", "sessions")} needs {Number(body.Length)} characters even with a shortened history and " +
-            $"compact JSON; GitHub accepts at most {Number(options.MaxLength)}. The summary JSON is never cut.",
-            data.TargetNumber)
-        {
-            RecommendedAction = "Report this PR's sessions with Export-SessionAnalytics instead of a summary comment.",
-        });
+        throw TooLarge(data, body.Length, options);
     }
+
+    private static EngineException TooLarge(SessionSummaryData data, int minimal, SummaryOptions options) => new(new EngineError(
+        TooLargeErrorId,
+        ErrorKind.LimitsExceeded,
+        $"The summary of {Count(data.SessionCount, "session", "sessions")} needs at least {Number(minimal)} characters even with a shortened history and " +
+        $"compact JSON; the limit is {Number(options.MaxLength)} (GitHub's is {Number(SessionCommentOptions.GitHubMaxLength)}). The summary JSON is never cut.",
+        data.TargetNumber)
+    {
+        RecommendedAction = "Report this PR's sessions with Export-SessionAnalytics instead of a summary comment.",
+    });
 
     private static string Compose(SessionSummaryData d, int? limit, bool compactJson, string json, SummaryOptions options)
     {

@@ -30,7 +30,11 @@ public static class SkillTemplateReader
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().Build();
 
     /// <summary>Returns null (and says why on the verbose stream) when no candidate file has a mermaid block; reports an unreadable file as a non-terminating error and goes on with the next candidate.</summary>
-    public static SkillTemplate? Read(string skillsDirectory, string skillName, IDiagnostics diagnostics)
+    public static SkillTemplate? Read(string skillsDirectory, string skillName, IDiagnostics diagnostics) =>
+        Read(skillsDirectory, skillName, diagnostics, File.ReadAllText);
+
+    /// <summary>As <see cref="Read(string, string, IDiagnostics)"/> with the file reading passed in (tests make it fail: root reads every file).</summary>
+    internal static SkillTemplate? Read(string skillsDirectory, string skillName, IDiagnostics diagnostics, Func<string, string> readFile)
     {
         ArgumentNullException.ThrowIfNull(skillsDirectory);
         ArgumentNullException.ThrowIfNull(diagnostics);
@@ -49,7 +53,7 @@ public static class SkillTemplateReader
             string markdown;
             try
             {
-                markdown = File.ReadAllText(path);
+                markdown = readFile(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

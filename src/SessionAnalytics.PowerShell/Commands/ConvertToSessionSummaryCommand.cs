@@ -21,8 +21,9 @@ public sealed class ConvertToSessionSummaryCommand : SessionAnalyticsCmdlet
 
     /// <summary>The sessions to summarise (from ConvertTo-SessionStats).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("InputObject")]
     [ValidateNotNull]
-    public SessionStats[] InputObject { get; set; } = [];
+    public SessionStats[] Stats { get; set; } = [];
 
     /// <summary>The state of the PR or issue for the TL;DR line, e.g. merged, open, closed.</summary>
     [Parameter]
@@ -41,7 +42,7 @@ public sealed class ConvertToSessionSummaryCommand : SessionAnalyticsCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var stats in InputObject)
+        foreach (var stats in Stats)
             if (stats is not null) _sessions.Add(stats);
     }
 

@@ -16,7 +16,13 @@ public class CommentCmdletTests
         var r = host.Run("$args[0], $args[1] | ConvertTo-SessionComment -Verbose", design, other).AssertNoErrors();
         var bodies = r.Of<string>();
         Assert.Equal(2, bodies.Count);
-        Assert.Equal(SessionCommentRenderer.Render(design, []), bodies[0]);
+        // The design example records tdd and ci edges: with no template they are drawn as they are.
+        var withoutDiagrams = SessionCommentRenderer.Render(design, []);
+        Assert.StartsWith(withoutDiagrams[..withoutDiagrams.IndexOf("### Problems Faced", StringComparison.Ordinal)], bodies[0]);
+        Assert.Contains("### CI Workflow\n\n```mermaid\n", bodies[0]);
+        Assert.Contains("### TDD Workflow\n\n```mermaid\n", bodies[0]);
+        Assert.True(SessionCommentParser.TryParse(bodies[0], out var parsed, out var error), error);
+        StatsAssert.Equal(design, parsed);
         Assert.StartsWith("<!-- SESSION:11111111 -->\n", bodies[1]);
         Assert.Contains(r.Verbose, v => v.StartsWith("Session 00b11888: comment of ", StringComparison.Ordinal));
         Assert.Empty(r.Warnings);
@@ -32,11 +38,15 @@ public class CommentCmdletTests
         Assert.True(SessionCommentParser.TryParse(body, out var parsed, out var error), error);
         Assert.Equal("issue", parsed.TargetType);
         Assert.Equal(123, parsed.TargetNumber);
-        Assert.Equal(["rca"], parsed.WorkflowEdges.Keys);
+        // Explicit edges replace their family; the session's recorded families stay.
+        Assert.Equal(["ci", "rca", "tdd"], parsed.WorkflowEdges.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(3, parsed.WorkflowEdges["rca"]["RCACI->TDDCI"]);
         Assert.Equal(2, parsed.WorkflowEdges["rca"]["A->B"]);
+        Assert.Equal(2, parsed.WorkflowEdges["tdd"]["TDDCI->HS"]);
+        // Without a template the explicit edges are still drawn.
+        Assert.Contains("### RCA Workflow\n\n```mermaid\n", body);
         Assert.Equal("pr", design.TargetType);
-        Assert.Equal(2, design.WorkflowEdges.Count);
+        Assert.Equal(["ci", "tdd"], design.WorkflowEdges.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -46,10 +56,40 @@ public class CommentCmdletTests
         var r = host.Run("$args[0] | ConvertTo-SessionComment -WorkflowEdges @{ tdd = @{ 'no arrow' = 1 } }", CommentFixtures.DesignExample());
         // A cmdlet's ThrowTerminatingError ends the statement; in a script it lands in the error stream.
         var error = r.Terminating?.ErrorRecord ?? Assert.Single(r.Errors);
-        Assert.StartsWith("InvalidWorkflowEdges,", error.FullyQualifiedErrorId);
+        Assert.StartsWith("WorkflowEdgesInvalid,", error.FullyQualifiedErrorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Contains("'no arrow'", error.ToString());
         Assert.Empty(r.Output);
+    }
+
+    [Fact]
+    public void DiagramsComeFromTheSkillTemplates()
+    {
+        var root = Directory.CreateTempSubdirectory("comment-skills-");
+        try
+        {
+            var tdd = Directory.CreateDirectory(Path.Combine(root.FullName, "tdd"));
+            File.WriteAllText(Path.Combine(tdd.FullName, "SKILL.md"),
+                "# TDD\n\n## TDD Workflow\n\n```mermaid\nflowchart TD\n    RCACI[\"rca:ci\"] -->|fix found| TDDCI[\"tdd:ci\"]\n    TDDCI -->|CI green| DONE[Done]\n```\n");
+            var s = new SessionStats
+            {
+                SessionId = "5e551011-0000",
+                SkillsInvoked = [new SkillUsage { Skill = "rca:ci", Count = 1 }, new SkillUsage { Skill = "tdd:ci", Count = 2 }],
+                SkillSequence = ["rca:ci", "tdd:ci", "tdd:ci"],
+            };
+            using var host = new ModuleHost();
+            var r = host.Run("$args[0] | ConvertTo-SessionComment -SkillsPath $args[1]", s, root.FullName).AssertNoErrors();
+            var body = Assert.Single(r.Of<string>());
+            Assert.Contains("### TDD Workflow\n\n```mermaid\n", body);
+            Assert.Contains("#4CAF50", body);
+            Assert.True(SessionCommentParser.TryParse(body, out var parsed, out var error), error);
+            Assert.Equal(1, parsed.WorkflowEdges["tdd"]["RCACI->TDDCI"]);
+            Assert.Empty(s.WorkflowEdges);
+
+            var missing = host.Run("$args[0] | ConvertTo-SessionComment -SkillsPath $args[1]", s, Path.Combine(root.FullName, "nope"));
+            Assert.StartsWith("SkillsPathNotFound,", (missing.Terminating?.ErrorRecord ?? Assert.Single(missing.Errors)).FullyQualifiedErrorId);
+        }
+        finally { root.Delete(recursive: true); }
     }
 
     [Fact]
@@ -116,6 +156,22 @@ public class CommentCmdletTests
         var none = host.Run("@() | ConvertTo-SessionSummary");
         Assert.Empty(none.Output);
         Assert.StartsWith("NoSessionStats,", Assert.Single(none.Errors).FullyQualifiedErrorId);
+    }
+
+    [Theory]
+    [InlineData("ConvertTo-SessionComment")]
+    [InlineData("ConvertTo-SessionSummary")]
+    public void HelpDocumentsEveryParameterWithExamples(string cmdlet)
+    {
+        using var host = new ModuleHost();
+        var parameters = host.Run(
+            "(Get-Command $args[0]).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }",
+            cmdlet).AssertNoErrors().Of<string>();
+        var doc = File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "docs", cmdlet + ".md"));
+        Assert.StartsWith("# " + cmdlet + "\n", doc.ReplaceLineEndings("\n"));
+        Assert.NotEmpty(parameters);
+        foreach (var p in parameters) Assert.Contains("\n### -" + p + "\n", doc.ReplaceLineEndings("\n"));
+        Assert.True(doc.Split("\n### Example ").Length - 1 >= 2, "at least two examples");
     }
 
     [Fact]
