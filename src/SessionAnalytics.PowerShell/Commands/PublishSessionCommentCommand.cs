@@ -6,6 +6,7 @@ using SessionAnalytics.Core.GitHub;
 using SessionAnalytics.Core.Pricing;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.Core.Transcripts;
+using SessionAnalytics.Core.Workflows;
 using SessionAnalytics.PowerShell.Infrastructure;
 
 namespace SessionAnalytics.PowerShell.Commands;
@@ -25,6 +26,7 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
     private readonly List<GitHubTarget> _published = [];
     private readonly HashSet<string> _notPublished = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? _edges;
+    private string? _skillsPath;
     private SessionStatsCalculator? _calculator;
     private int _received;
 
@@ -35,8 +37,9 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
 
     /// <summary>Session statistics from ConvertTo-SessionStats.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]
+    [Alias("InputObject")]
     [ValidateNotNull]
-    public SessionStats[]? InputObject { get; set; }
+    public SessionStats[]? Stats { get; set; }
 
     /// <summary>The pull request to comment on.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PrSet)]
@@ -69,8 +72,17 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
 
     protected override void BeginProcessing()
     {
+        if (SkillsPath is not null)
+        {
+            _skillsPath = GetUnresolvedProviderPathFromPSPath(SkillsPath);
+            if (!Directory.Exists(_skillsPath))
+                ThrowTerminating(new EngineException(new EngineError("SkillsPathNotFound", ErrorKind.ObjectNotFound,
+                    $"The skills directory '{_skillsPath}' does not exist.", _skillsPath)
+                {
+                    RecommendedAction = "Pass the folder that holds <skill>/SKILL.md files, usually .claude/skills in the repository.",
+                }));
+        }
         if (WorkflowEdges is not null) _edges = Engine(() => WorkflowEdgesArgument.Convert(WorkflowEdges));
-        if (SkillsPath is not null) SkillsPath = GetUnresolvedProviderPathFromPSPath(SkillsPath);
     }
 
     protected override void ProcessRecord()
@@ -93,7 +105,7 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
             }
             PublishOne(stats);
         }
-        foreach (var stats in InputObject ?? [])
+        foreach (var stats in Stats ?? [])
         {
             if (stats is null) continue;
             _received++;
@@ -127,8 +139,12 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
         {
             var repository = RepositoryResolver.Resolve(Repository, stats.Cwd, CurrentDirectory);
             var request = TargetResolver.Describe(repository, Kind, Number, stats.Branch, stats.TargetType, stats.TargetNumber);
-            var diagrams = WorkflowDiagramSource.Generate(stats, SkillsPath, _edges, Diagnostics);
-            var body = Render(stats, diagrams, request.Kind, request.Number);
+            // Exactly what ConvertTo-SessionComment renders: a redacted copy (the diagram generator writes the edges it
+            // drew into it), diagrams from the skills directory, the target in the JSON.
+            var working = SecretRedactor.Redact(stats);
+            var skillsPath = _skillsPath ?? WorkflowDiagramGenerator.ResolveSkillsPath(null, stats.Cwd, CurrentDirectory);
+            var diagrams = WorkflowDiagramGenerator.Generate(working, skillsPath, _edges, Diagnostics);
+            var body = Render(working, diagrams, request.Kind, request.Number, Diagnostics);
             Diagnostics.Flush();
 
             if (!ShouldProcess(request.ToString(), $"Publish the comment of session {stats.SessionIdShort} ({body.Length:N0} characters)"))
@@ -141,9 +157,9 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
 
             var api = Api;
             var target = Await(ct => TargetResolver.ResolveAsync(request, api, ct));
-            if (request.Number is null) body = Render(stats, diagrams, target.Kind, target.Number);
+            if (request.Number is null) body = Render(working, diagrams, target.Kind, target.Number, Diagnostics);
             var publisher = new SessionCommentPublisher(api, new SessionCommentPublisherOptions { IntegrationLogin = IntegrationLogin, Force = Force });
-            var result = Await(ct => publisher.PublishAsync(target, stats, body, ct));
+            var result = Await(ct => publisher.PublishAsync(target, working, body, ct));
             _published.Add(target);
             WriteObject(result);
         }
@@ -153,16 +169,15 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
         }
     }
 
-    private string Render(SessionStats stats, IReadOnlyList<Core.Workflows.WorkflowDiagram> diagrams, GitHubTargetKind? kind, int? number)
+    private static string Render(SessionStats stats, IReadOnlyList<WorkflowDiagram> diagrams, GitHubTargetKind? kind, int? number, IDiagnostics diagnostics)
     {
         var rendered = SessionCommentRenderer.RenderDetailed(stats, diagrams, new SessionCommentOptions
         {
             TargetType = number is null ? null : kind == GitHubTargetKind.Issue ? "issue" : "pr",
             TargetNumber = number,
-            WorkflowEdges = _edges,
         });
         if (rendered.Degradation != CommentDegradation.None && number is not null)
-            Diagnostics.Warning($"Session {stats.SessionIdShort}: the comment was shortened to fit GitHub's limit ({rendered.Degradation}); its Session Data JSON is complete.");
+            diagnostics.Warning($"Session {stats.SessionIdShort}: the comment was shortened to fit GitHub's limit ({rendered.Degradation}); its Session Data JSON is complete.");
         return rendered.Body;
     }
 

@@ -66,6 +66,32 @@ public sealed class GitHubCmdletTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_posted_body_is_exactly_what_ConvertTo_SessionComment_renders_diagrams_included()
+    {
+        var skills = Path.Combine(ModuleHost.RepoRoot, "samples", "skills");
+        var stats = Session(Id(12));
+        var withSkills = new SessionStats
+        {
+            SessionId = stats.SessionId, Branch = stats.Branch, StartedAt = stats.StartedAt, EndedAt = stats.EndedAt, DurationMinutes = 30,
+            MessageCount = 5, Models = stats.Models, InputTokens = 10, OutputTokens = 20, EstimatedCostUsd = 0.5m,
+            SkillsInvoked = [new SkillUsage { Skill = "tdd:ci", Count = 2 }, new SkillUsage { Skill = "rca:ci", Count = 1 }],
+            SkillSequence = ["tdd:ci", "rca:ci", "tdd:ci"],
+        };
+
+        var expected = Assert.Single(_host.Run("$args[0] | ConvertTo-SessionComment -Target Pr -Number 7 -SkillsPath $args[1]", withSkills, skills).AssertNoErrors().Of<string>());
+        const string publish = "$args[0] | Publish-SessionComment -Repository octo-org/widget -Pr 7 -NoSummary -ApiUrl $args[1] -Token $args[2] -SkillsPath $args[3]";
+        var first = _host.Run(publish, withSkills, _ctx.Server.BaseUrl, Secure(GitHubTestContext.Token), skills).AssertNoErrors();
+        var r = _host.Run("$args[0] | Publish-SessionComment -Repository octo-org/widget -Pr 7 -NoSummary -ApiUrl $args[1] -Token $args[2] -SkillsPath $args[3]",
+            withSkills, _ctx.Server.BaseUrl, Secure(GitHubTestContext.Token), skills).AssertNoErrors();
+
+        Assert.Contains("```mermaid", expected);
+        Assert.Equal(expected, Assert.Single(_ctx.Comments).Body);
+        Assert.Equal(CommentAction.Created, Assert.Single(first.Of<SessionCommentResult>()).Action);
+        Assert.Equal(CommentAction.Unchanged, Assert.Single(r.Of<SessionCommentResult>()).Action);
+        Assert.Empty(withSkills.WorkflowEdges); // the caller's object is left as it was
+    }
+
+    [Fact]
     public void Sessions_from_Get_ClaudeSession_are_measured_and_go_to_the_open_PR_of_their_branch()
     {
         using var home = new TempClaudeHome();
@@ -190,6 +216,22 @@ public sealed class GitHubCmdletTests : IAsyncLifetime
         foreach (var file in Directory.EnumerateFiles(_workDirectory, "*", SearchOption.AllDirectories))
             Assert.DoesNotContain(secret, File.ReadAllText(file));
         Assert.Empty(Directory.EnumerateFiles(_workDirectory, "*", SearchOption.AllDirectories)); // nothing is written at all
+    }
+
+    [Theory]
+    [InlineData("Publish-SessionComment", "SessionAnalytics.Core.GitHub.SessionCommentResult")]
+    [InlineData("Update-SessionSummary", "SessionAnalytics.Core.GitHub.SessionSummaryResult")]
+    public void Help_documents_every_parameter_with_examples_and_the_output_type_is_declared(string cmdlet, string outputType)
+    {
+        var parameters = _host.Run(
+            "(Get-Command $args[0]).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters }",
+            cmdlet).AssertNoErrors().Of<string>();
+        var doc = File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "docs", cmdlet + ".md")).ReplaceLineEndings("\n");
+        Assert.StartsWith("# " + cmdlet + "\n", doc);
+        Assert.Contains("WhatIf", parameters); // SupportsShouldProcess
+        foreach (var p in parameters) Assert.Contains("\n### -" + p + "\n", doc);
+        Assert.True(doc.Split("\n### Example ").Length - 1 >= 2, "at least two examples");
+        Assert.Equal(outputType, Assert.Single(_host.Run("(Get-Command $args[0]).OutputType.Name", cmdlet).AssertNoErrors().Of<string>()));
     }
 
     private static IEnumerable<string> ErrorText(ErrorRecord e)
