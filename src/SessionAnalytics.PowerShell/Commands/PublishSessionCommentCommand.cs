@@ -25,6 +25,8 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
 
     private readonly List<GitHubTarget> _published = [];
     private readonly HashSet<string> _notPublished = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Targets already checked or found, by request: many sessions of one branch cost one lookup.</summary>
+    private readonly Dictionary<string, GitHubTarget> _targets = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? _edges;
     private string? _skillsPath;
     private SessionStatsCalculator? _calculator;
@@ -156,7 +158,8 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
             }
 
             var api = Api;
-            var target = Await(ct => TargetResolver.ResolveAsync(request, api, ct));
+            if (!_targets.TryGetValue(request.ToString(), out var target))
+                _targets[request.ToString()] = target = Await(ct => TargetResolver.ResolveAsync(request, api, ct));
             if (request.Number is null) body = Render(working, diagrams, target.Kind, target.Number, Diagnostics);
             var publisher = new SessionCommentPublisher(api, new SessionCommentPublisherOptions { IntegrationLogin = IntegrationLogin, Force = Force });
             var result = Await(ct => publisher.PublishAsync(target, working, body, ct));
