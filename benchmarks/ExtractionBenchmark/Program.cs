@@ -18,7 +18,7 @@ var output = StringOption("--output");
 var perItemToo = args.Contains("--per-item-too");
 const string token = "ghp_benchmarkTOKEN0123456789abcdefABCDEF";
 
-await using var server = await FakeGitHubServer.StartAsync();
+await using var server = await FakeGitHubServer.StartAsync(FakeGitHubExtractionRoutes.Map);
 server.Store.AddUser("octo", token);
 var repo = server.Store.AddRepository("octo-org", "widget");
 var from = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -77,7 +77,7 @@ async Task<RunResult> Run(string name, bool useListing)
 {
     server.Requests.Clear();
     var usedBefore = server.Store.RateLimit("octo").Used;
-    var api = new GitHubApi(new GitHubApiSettings
+    using var api = new GitHubApi(new GitHubApiSettings
     {
         ApiUrl = new Uri(server.BaseUrl),
         Token = new GitHubToken(token, "benchmark"),

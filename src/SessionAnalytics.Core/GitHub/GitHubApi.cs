@@ -46,7 +46,7 @@ public sealed class GitHubApiSettings
 /// private load context and must not leak to PowerShell. Every failure is an <see cref="EngineException"/>
 /// (see <see cref="GitHubErrors"/>).
 /// </summary>
-public sealed partial class GitHubApi
+public sealed partial class GitHubApi : IDisposable
 {
     /// <summary>GitHub's largest page.</summary>
     public const int PageSize = 100;
@@ -55,6 +55,7 @@ public sealed partial class GitHubApi
     public const int MaxPages = 1000;
 
     private readonly GitHubClient _client;
+    private readonly HttpClientAdapter _adapter;
     private readonly GitHubApiSettings _settings;
     private readonly IDiagnostics _diagnostics;
     private string? _login;
@@ -63,17 +64,20 @@ public sealed partial class GitHubApi
     {
         _settings = settings;
         _diagnostics = settings.Token is null ? settings.Diagnostics : new RedactingDiagnostics(settings.Diagnostics, settings.Token.Value);
-        var adapter = new HttpClientAdapter(() => GitHubRequestCounter.Attach(settings.RequestCounter,
+        _adapter = new HttpClientAdapter(() => GitHubRequestCounter.Attach(settings.RequestCounter,
             new GitHubRequestHandler(settings.RetryPolicy, _diagnostics, settings.Cancellation)));
         // Timeouts are per attempt in the handler; the adapter's overall timeout must not cut retries short.
-        adapter.SetRequestTimeout(System.Threading.Timeout.InfiniteTimeSpan);
+        _adapter.SetRequestTimeout(System.Threading.Timeout.InfiniteTimeSpan);
         var credentials = settings.Token is null ? Credentials.Anonymous : new Credentials(settings.Token.Value);
         var connection = new Connection(new ProductHeaderValue("SessionAnalytics", typeof(GitHubApi).Assembly.GetName().Version?.ToString(3)),
-            settings.ApiUrl, new InMemoryCredentialStore(credentials), GitHubResponseCache.Wrap(settings.ResponseCache, adapter), new SimpleJsonSerializer());
+            settings.ApiUrl, new InMemoryCredentialStore(credentials), GitHubResponseCache.Wrap(settings.ResponseCache, _adapter), new SimpleJsonSerializer());
         _client = new GitHubClient(connection);
     }
 
     public Uri ApiUrl => _settings.ApiUrl;
+
+    /// <summary>Closes the connections.</summary>
+    public void Dispose() => _adapter.Dispose();
     public GitHubToken? Token => _settings.Token;
 
     /// <summary>Diagnostics with the token scrubbed from every message: what the engine's GitHub code reports through.</summary>
@@ -195,8 +199,14 @@ public sealed partial class GitHubApi
         catch (Exception e) { throw Translate(e, $"reading issue #{number} in {repository}", $"{repository}#{number}"); }
     }
 
-    private Exception Translate(Exception e, string action, object? target) =>
-        GitHubErrors.Translate(e, action, _settings.ApiUrl, _settings.Token, target);
+    /// <summary>The engine error for a failure; its text is scrubbed of the token like everything else reported.</summary>
+    private Exception Translate(Exception e, string action, object? target)
+    {
+        var translated = GitHubErrors.Translate(e, action, _settings.ApiUrl, _settings.Token, target);
+        return translated is EngineException engine && _diagnostics is RedactingDiagnostics redacting
+            ? new EngineException(redacting.Redact(engine.Error))
+            : translated;
+    }
 
     private CancellationToken Linked(CancellationToken cancellation) =>
         cancellation.CanBeCanceled ? cancellation : _settings.Cancellation;

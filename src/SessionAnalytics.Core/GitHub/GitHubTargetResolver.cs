@@ -23,7 +23,8 @@ public sealed record GitHubTargetRequest
 }
 
 /// <summary>
-/// Picks the PR or issue: explicit <c>-Pr</c>/<c>-Issue</c>; else, in GitHub Actions, the PR or issue of the event
+/// Picks the PR or issue: explicit <c>-Pr</c>/<c>-Issue</c>; else the target the session's stats already name (stats
+/// read back from a comment); else, in GitHub Actions, the PR or issue of the event
 /// (<c>GITHUB_EVENT_PATH</c>: pull_request.number, or issue.number, which is a PR when the issue has a
 /// pull_request member); else the open PR whose head is the session's branch. The first two need no network.
 /// </summary>
@@ -35,14 +36,23 @@ public sealed class GitHubTargetResolver(Func<string, string?>? environment = nu
     private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
     private readonly IDiagnostics _diagnostics = diagnostics ?? NullDiagnostics.Instance;
 
-    public GitHubTargetRequest Describe(RepositoryRef repository, GitHubTargetKind? kind, int? number, string? branch)
+    /// <param name="recordedType">The stats' own target type ("pr"/"issue"), if any.</param>
+    /// <param name="recordedNumber">The stats' own target number, if any.</param>
+    public GitHubTargetRequest Describe(RepositoryRef repository, GitHubTargetKind? kind, int? number, string? branch,
+        string? recordedType = null, int? recordedNumber = null)
     {
         if (number is int n)
             return new GitHubTargetRequest { Repository = repository, Kind = kind ?? GitHubTargetKind.PullRequest, Number = n, Source = kind == GitHubTargetKind.Issue ? "-Issue" : "-Pr" };
+        if (recordedNumber is int recorded && recordedType is "pr" or "issue")
+            return new GitHubTargetRequest
+            {
+                Repository = repository, Kind = recordedType == "issue" ? GitHubTargetKind.Issue : GitHubTargetKind.PullRequest,
+                Number = recorded, Source = "the session's recorded target",
+            };
         if (ReadActionsEvent(repository) is { } fromEvent) return fromEvent;
         if (!string.IsNullOrWhiteSpace(branch))
             return new GitHubTargetRequest { Repository = repository, Kind = GitHubTargetKind.PullRequest, Branch = branch, Source = "branch" };
-        throw new EngineException(new EngineError(UnknownErrorId, ErrorKind.InvalidArgument,
+        throw new EngineException(new EngineError(UnknownErrorId, ErrorKind.ObjectNotFound,
             "Cannot tell which PR or issue to comment on: no -Pr or -Issue, no GitHub Actions event with a PR or issue, and the session has no branch.")
         {
             RecommendedAction = "Pass -Pr <number> or -Issue <number>.",

@@ -127,6 +127,7 @@ public static class GitRemote
             // scp-like: [user@]host:path, where the part before ':' has no '/' (otherwise it is a local path).
             var colon = url.IndexOf(':');
             if (colon <= 0 || url[..colon].Contains('/') || url[..colon].Contains('\\')) return false;
+            if (colon == 1 && char.IsAsciiLetter(url[0])) return false; // C:/repos/widget is a Windows path
             var userHost = url[..colon];
             host = userHost.Contains('@') ? userHost[(userHost.LastIndexOf('@') + 1)..] : userHost;
             if (host.Length == 0) return false;

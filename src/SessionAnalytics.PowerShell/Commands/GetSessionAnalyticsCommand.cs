@@ -108,7 +108,7 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
             TrustedAuthors = TrustedAuthor,
             ThrottleLimit = ThrottleLimit,
         };
-        var api = new GitHubApi(new GitHubApiSettings
+        using var api = new GitHubApi(new GitHubApiSettings
         {
             ApiUrl = apiUrl,
             Token = token,

@@ -43,7 +43,7 @@ public sealed class ExtractionTestContext : IAsyncDisposable
     /// <summary>Called instead of waiting (e.g. to let the fake's rate limit "reset").</summary>
     public Action<TimeSpan>? OnWait { get; set; }
 
-    public static async Task<ExtractionTestContext> StartAsync() => new(await FakeGitHubServer.StartAsync());
+    public static async Task<ExtractionTestContext> StartAsync() => new(await FakeGitHubServer.StartAsync(FakeGitHubExtractionRoutes.Map));
 
     public int RateLimitUsed => Server.Store.RateLimit(Login).Used;
 
@@ -78,12 +78,13 @@ public sealed class ExtractionTestContext : IAsyncDisposable
         SearchResultLimit = searchLimit ?? ExtractionOptions.GitHubSearchResultLimit,
     };
 
-    /// <summary>Runs one extraction with fresh diagnostics; the fake's request log is cleared first.</summary>
+    /// <summary>Runs one extraction with fresh diagnostics (the fake's request log cleared first), then disposes the client.</summary>
     public async Task<(List<SessionAnalyticsRecord> Records, ExtractionSummary Summary)> RunAsync(ExtractionOptions options, GitHubApi? api = null)
     {
         Diagnostics = new CollectingDiagnostics();
         Server.Requests.Clear();
-        var extractor = new SessionAnalyticsExtractor(api ?? Api(), options);
+        using var used = api ?? Api();
+        var extractor = new SessionAnalyticsExtractor(used, options);
         var records = new List<SessionAnalyticsRecord>();
         await foreach (var record in extractor.ExtractAsync()) records.Add(record);
         return (records, extractor.Summary);

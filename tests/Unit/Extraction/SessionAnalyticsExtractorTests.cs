@@ -396,7 +396,8 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
     {
         var options = new ExtractionOptions { Repositories = [_ctx.Repository], From = To, To = From };
 
-        var e = Assert.Throws<EngineException>(() => new SessionAnalyticsExtractor(_ctx.Api(), options));
+        using var api = _ctx.Api();
+        var e = Assert.Throws<EngineException>(() => new SessionAnalyticsExtractor(api, options));
 
         Assert.Equal((SessionAnalyticsExtractor.PeriodInvalidErrorId, ErrorKind.InvalidArgument), (e.Error.ErrorId, e.Error.Kind));
         await Task.CompletedTask;

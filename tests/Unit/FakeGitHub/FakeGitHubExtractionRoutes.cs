@@ -37,11 +37,17 @@ public static class FakeGitHubExtractionRoutes
     public const string ListWorkflowRuns = "ListWorkflowRuns";
     public const string ListRepositoryComments = "ListRepositoryComments";
 
-    public static void Map(FakeGitHubServer server, WebApplication app)
+    /// <summary>
+    /// Registers the routes and the per-request behaviour; pass it to <see cref="FakeGitHubServer.StartAsync"/>
+    /// (<c>FakeGitHubServer.StartAsync(FakeGitHubExtractionRoutes.Map)</c>), which runs it after its own middleware.
+    /// </summary>
+    public static void Map(FakeGitHubServer server, IEndpointRouteBuilder app)
     {
         var store = server.Store;
         var extras = server.Extras();
-        app.Use((http, next) => Conditional(server, extras, http, next));
+        var pipeline = app as IApplicationBuilder
+                       ?? throw new InvalidOperationException("The extraction routes need the server's application builder for their middleware.");
+        pipeline.Use((http, next) => Conditional(server, extras, http, next));
 
         app.MapGet("/search/issues", (HttpContext http) => Search(store, extras, http)).WithName(SearchIssues);
 

@@ -50,7 +50,6 @@ public sealed class FakeGitHubServer : IAsyncDisposable, IDisposable
         app.UseRouting();
         app.Use(server.Handle);
         FakeGitHubRoutes.Map(server, app);
-        FakeGitHubExtractionRoutes.Map(server, app);
         extraRoutes?.Invoke(server, app);
         app.MapFallback(() => Error(404, "Not Found"));
         await app.StartAsync();

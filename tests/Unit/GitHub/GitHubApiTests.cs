@@ -95,6 +95,18 @@ public sealed class GitHubApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_429_with_Retry_After_is_waited_out_too()
+    {
+        _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.GetPullRequest,
+            new FakeFault(429, "You have exceeded a secondary rate limit.", new Dictionary<string, string> { ["Retry-After"] = "2" }));
+
+        var pr = await _ctx.Api().GetPullRequestAsync(_ctx.Repository, GitHubTestContext.Pr);
+
+        Assert.Equal((7, "open", "fix/login"), (pr.Number, pr.State, pr.HeadRef));
+        Assert.Equal([TimeSpan.FromSeconds(2)], _ctx.Waits);
+    }
+
+    [Fact]
     public async Task A_Retry_After_beyond_the_cap_fails_at_once_and_says_when_to_retry()
     {
         _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.CreateIssueComment, FakeFault.SecondaryRateLimit(retryAfterSeconds: 3600));
