@@ -116,7 +116,7 @@ string Report(RunResult first, RunResult second, IReadOnlyList<RunResult> perIte
         + "3 CI runs per PR. Measured on " + Environment.ProcessorCount + " cores, " + System.Runtime.InteropServices.RuntimeInformation.OSDescription + ", "
         + System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription + ".");
     md.AppendLine();
-    md.AppendLine("| Run | Wall time | Records | Requests | Requests/PR (search excluded) | Requests/PR (all) | Max requests for one PR | Revalidated (304) | Rate limit used |");
+    md.AppendLine("| Run | Wall time | Records | Requests | Requests/PR (its own; shared search and comment listing excluded) | Requests/PR (all) | Max requests for one PR | Revalidated (304) | Rate limit used |");
     md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var r in new[] { first, second }.Concat(perItem))
         md.AppendLine(CultureInfo.InvariantCulture,
