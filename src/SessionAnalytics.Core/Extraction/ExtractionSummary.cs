@@ -35,7 +35,7 @@ public sealed class ExtractionSummary
     private readonly List<string> _searchNotes = [];
     private readonly List<int> _requestsPerItem = [];
 
-    internal ExtractionSummary(ExtractionOptions options)
+    public ExtractionSummary(ExtractionOptions options)
     {
         Repository = string.Join(", ", options.Repositories.Select(r => r.FullName));
         From = options.From;
