@@ -59,6 +59,7 @@ public sealed class SessionAnalyticsExtractor
     private readonly DateTimeOffset _to;
     private readonly Dictionary<(string Repository, int Number), IReadOnlyList<GitHubComment>> _listedComments = [];
     private int _stopped;
+    private EngineError? _stopError;
     private int _started;
     private int _done;
 
@@ -145,8 +146,6 @@ public sealed class SessionAnalyticsExtractor
         _diagnostics.Verbose($"Extraction: {Summary} in {Summary.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
                              + (Summary.RateLimitRemaining is { } left ? $"; {left} core requests left, resets {GitHubErrors.Time(Summary.RateLimitReset!.Value)}." : "."));
     }
-
-    private EngineError? _stopError;
 
     // ---------------------------------------------------------------- find
 

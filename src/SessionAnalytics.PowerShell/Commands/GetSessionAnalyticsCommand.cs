@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Security;
-using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Export;
 using SessionAnalytics.Core.Extraction;
 using SessionAnalytics.Core.GitHub;

@@ -349,6 +349,10 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
         Assert.Equal((1, 0), (summary.PullRequestsFound, summary.IssuesFound));
         var search = Assert.Single(_ctx.Server.Requests.All, r => r.Route == FakeGitHubExtractionRoutes.SearchIssues);
         Assert.Contains("is%3Apr", search.Query);
+        // One PR with one comment: reading it alone is as cheap as the listing, so item by item: comments, details, CI.
+        Assert.Equal(new Dictionary<int, int> { [1] = 3 }, _ctx.RequestsPerItem());
+        Assert.Equal(0, summary.CommentListingRequests);
+        Assert.Equal(1 + 3, summary.Requests);
     }
 
     [Fact]
@@ -389,6 +393,17 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
 
         Assert.Equal((4, 50.0m), (runs, rate));
         Assert.Equal((0, (decimal?)null), SessionAnalyticsExtractor.Ci(pr, []));
+    }
+
+    [Theory]
+    [InlineData("/xdg", "/home/u", "/xdg/SessionAnalytics/github")]
+    [InlineData("relative/xdg", "/home/u", "/home/u/.cache/SessionAnalytics/github")]
+    [InlineData(null, "/home/u", "/home/u/.cache/SessionAnalytics/github")]
+    public void The_default_cache_folder_follows_XDG_then_the_home_folder(string? xdg, string home, string expected)
+    {
+        if (OperatingSystem.IsWindows()) return; // %LOCALAPPDATA% there
+        var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = xdg, ["HOME"] = home };
+        Assert.Equal(expected, GitHubResponseCache.DefaultDirectory(name => environment.GetValueOrDefault(name)));
     }
 
     [Fact]
