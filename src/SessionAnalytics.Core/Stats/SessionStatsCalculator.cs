@@ -36,6 +36,14 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
         int badLines = 0;
         TranscriptLines.Read(path, (lineNumber, line) =>
         {
+            // The JSON reader does not validate every string's UTF-8; a line that is not UTF-8 is corrupt, not data.
+            if (!System.Text.Unicode.Utf8.IsValid(line.Span))
+            {
+                if (++badLines <= _options.MaxReportedBadLinesPerFile)
+                    diagnostics.Error(new EngineError("TranscriptLineNotUtf8", ErrorKind.InvalidData,
+                        $"{path}:{lineNumber}: not valid UTF-8; the line is skipped, the rest of the session is kept.", $"{path}:{lineNumber}"));
+                return;
+            }
             JsonDocument doc;
             try
             {
@@ -443,10 +451,15 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
             var listed = new HashSet<string>(StringComparer.Ordinal);
             var result = new List<SubagentUsage>();
 
+            // Launches whose result names no agent (the session ended mid-task, or older versions) take the
+            // unclaimed subagent transcripts in chronological order.
+            var claimed = _taskResults.Values.Select(r => r.AgentId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var unclaimed = new Queue<string>(byAgent.Where(a => !claimed.Contains(a.Key)).OrderBy(a => a.Value.Min(r => r.Ticks)).Select(a => a.Key));
             foreach (var task in _tasks.OrderBy(t => t.Ticks))
             {
                 _taskResults.TryGetValue(task.ToolUseId, out var tr);
                 var agentId = tr?.AgentId;
+                if (agentId is null && unclaimed.Count > 0 && byAgent[unclaimed.Peek()].Min(r => r.Ticks) >= task.Ticks) agentId = unclaimed.Dequeue();
                 var own = agentId is not null && byAgent.TryGetValue(agentId, out var list) ? list : null;
                 if (agentId is not null) listed.Add(agentId);
                 var model = MainModel(own) ?? task.Model ?? (own is null ? MainModel(inlineSidechain) : null);

@@ -62,7 +62,7 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet
         {
             _count++;
             WriteVerbose($"Measuring session {session.Id}: {session.TranscriptPaths.Count} transcript(s), {session.SizeBytes / 1048576.0:0.0} MB.");
-            Diagnostics.Progress(Activity, $"Session {_count}: {session.ShortId} ({session.SizeBytes / 1048576.0:0.0} MB)", -1 + 1);
+            Diagnostics.Progress(Activity, $"Session {_count}: {session.ShortId} ({session.SizeBytes / 1048576.0:0.0} MB)", -1);
             var stats = Engine(() => _calculator!.Calculate(session, Stopping));
             WriteObject(AsJson ? SessionStatsJson.Write(stats) : stats);
         }
