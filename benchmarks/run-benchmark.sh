@@ -52,8 +52,9 @@ name="${size}-seed${seed}"
 corpus="$here/corpus/$name"
 work="$here/corpus/runs/$name"
 mkdir -p "$work"
-if [ ! -f "$corpus/expected-totals.json" ]; then
-  say "Generating the $size corpus (seed $seed) into $corpus"
+format="$(dotnet "$generator" --format-version)"
+if ! grep -q "\"formatVersion\": $format," "$corpus/expected-totals.json" 2>/dev/null; then
+  say "Generating the $size corpus (seed $seed, format $format) into $corpus"
   dotnet "$generator" --size "$size" --seed "$seed" --out "$corpus" --force
 fi
 

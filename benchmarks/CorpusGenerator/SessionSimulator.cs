@@ -20,6 +20,8 @@ public sealed class SessionPlan
     public required long MaxLargeLineBytes { get; init; }
     public required IReadOnlyList<string> Branches { get; init; }
     public required DateTime Start { get; init; }
+    /// <summary>The first turn launches a Task subagent, so the session surely has a subagent file of its layout.</summary>
+    public bool EarlyTask { get; init; }
     public string Version => Layout == Layout.V21 ? "2.1.39" : "2.0.76";
 }
 
@@ -73,6 +75,7 @@ public sealed class SessionSimulator
     private long _lastLargeAt;
     private long _largeEvery;
     private int _branch;
+    private bool _earlyTaskDone;
 
     public SessionSimulator(SessionPlan plan, Entropy rng, TextPool text, string configDirectory)
     {
@@ -174,7 +177,7 @@ public sealed class SessionSimulator
         if (_rng.Chance(0.5)) Hook(_main, "UserPromptSubmit", "UserPromptSubmit", "~/.claude/hooks/prompt-log.sh", _rng.Uuid());
 
         var model = _plan.MainModel;
-        var steps = (int)_rng.LogUniform(1, 30);
+        var steps = (int)_rng.LogUniform(_plan.EarlyTask && !_earlyTaskDone ? 2 : 1, 30);
         for (var step = 1; step <= steps; step++)
         {
             Tick(800, 6000);
@@ -185,6 +188,8 @@ public sealed class SessionSimulator
             {
                 var count = _rng.Chance(0.8) ? 1 : _rng.Next(2, 5);
                 for (var i = 0; i < count; i++) tools.Add(PlanMainTool());
+                if (_plan.EarlyTask && !_earlyTaskDone) tools[0] = PlanTask();
+                _earlyTaskDone |= _plan.EarlyTask;
             }
             var usage = NextUsage(ref _context, step == 1, _plan.OneHourCache, realOutput: true);
             var blocks = Blocks(tools, thinking: _rng.Chance(0.4), text: last || _rng.Chance(0.6));
