@@ -17,6 +17,7 @@ public static class CorpusWriter
         var rng = new Entropy(seed);
         var text = new TextPool(seed);
         var expected = new ExpectedCorpus { Seed = seed, RequestedBytes = size };
+        var usedAgentIds = new HashSet<string>(StringComparer.Ordinal);
 
         string[] projectNames = ["spotter", "ledger-api", "orbit-web", "harbor", "quill-docs", "atlas-infra"];
         var projects = projectNames.Select(n => (Cwd: "/home/dev/" + n, Dir: Path.Combine(projectsDir, "-home-dev-" + n))).ToList();
@@ -49,7 +50,7 @@ public static class CorpusWriter
                 Start = clock,
                 EarlyTask = first || layout == Layout.V20,
             };
-            var simulator = new SessionSimulator(plan, rng, text, outDir);
+            var simulator = new SessionSimulator(plan, rng, text, outDir, usedAgentIds);
             var session = simulator.Run();
             expected.Sessions.Add(session);
             foreach (var (file, sid) in simulator.FlatAgentFiles) expected.FlatAgentFiles[file] = sid;

@@ -13,7 +13,7 @@ public sealed class ExpectedCorpus
     public string Generator { get; init; } = "SessionAnalytics CorpusGenerator";
     /// <summary>Changes whenever the same seed would write different bytes; run-benchmark.sh regenerates on a mismatch.</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
-    public const int CurrentFormatVersion = 2;
+    public const int CurrentFormatVersion = 3;
     public int Seed { get; init; }
     public long RequestedBytes { get; init; }
     public long BytesWritten { get; set; }

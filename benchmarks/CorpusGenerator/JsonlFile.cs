@@ -32,7 +32,8 @@ public sealed class JsonlFile : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         FilePath = path;
         Context = context;
-        _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize);
+        // CreateNew: two transcripts under one name would otherwise silently lose the first one's lines.
+        _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize);
         _writer = new Utf8JsonWriter(_line, WriterOptions);
     }
 

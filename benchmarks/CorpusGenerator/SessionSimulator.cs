@@ -68,6 +68,7 @@ public sealed class SessionSimulator
     private readonly string _configDirectory;
     private readonly List<(string Path, long Bytes, long Lines, long LargestLine)> _closed = [];
     private readonly HashSet<string> _shas = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _usedAgentIds;
     private JsonlFile _main = null!;
     private DateTime _clock;
     private long _context;
@@ -77,8 +78,11 @@ public sealed class SessionSimulator
     private int _branch;
     private bool _earlyTaskDone;
 
-    public SessionSimulator(SessionPlan plan, Entropy rng, TextPool text, string configDirectory)
+    /// <param name="usedAgentIds">Agent ids taken so far in the corpus: short random ids collide among thousands of
+    /// subagents, and a second file under the same name would silently replace the first.</param>
+    public SessionSimulator(SessionPlan plan, Entropy rng, TextPool text, string configDirectory, HashSet<string> usedAgentIds)
     {
+        _usedAgentIds = usedAgentIds;
         _plan = plan;
         _rng = rng;
         _text = text;
@@ -800,7 +804,8 @@ public sealed class SessionSimulator
     {
         _expected.Subagents++;
         var v21 = _plan.Layout == Layout.V21;
-        var agentId = v21 ? _rng.AgentId() : _rng.HexString(8);
+        string agentId;
+        do agentId = v21 ? _rng.AgentId() : _rng.HexString(8); while (!_usedAgentIds.Add(agentId));
         var path = v21
             ? Path.Combine(_plan.ProjectDirectory, _plan.SessionId, "subagents", $"agent-{agentId}.jsonl")
             : Path.Combine(_plan.ProjectDirectory, $"agent-{agentId}.jsonl");
@@ -914,7 +919,8 @@ public sealed class SessionSimulator
         {
             // The summary request runs as its own call, logged in subagents/agent-acompact-*.jsonl.
             _expected.CompactionCalls++;
-            var agentId = _rng.CompactionAgentId();
+            string agentId;
+            do agentId = _rng.CompactionAgentId(); while (!_usedAgentIds.Add(agentId));
             var f = Open(Path.Combine(_plan.ProjectDirectory, _plan.SessionId, "subagents", $"agent-{agentId}.jsonl"), NewContext(agentId), 1 << 16);
             f.LastUuid = _main.LastUuid;
             f.Write("user", _clock, _rng.Uuid(), w =>
