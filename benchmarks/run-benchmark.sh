@@ -6,6 +6,7 @@
 #   benchmarks/run-benchmark.sh                 # 1 GB corpus (generated once under benchmarks/corpus/, git-ignored)
 #   benchmarks/run-benchmark.sh --size 200MB    # quicker, while iterating
 #   options: --size <1GB|200MB|...> --seed <n> --runs <n> --skip-build --out <results.md>
+#            --report-only (rewrite the report from the measurements of the last runs)
 #
 # Needs: the .NET 10 SDK, node + npm (for ccusage), GNU time (/usr/bin/time; Debian package `time`).
 set -euo pipefail
@@ -16,6 +17,7 @@ size=1GB
 seed=42
 runs=1
 build=1
+report_only=0
 results="$here/results.md"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,8 +25,9 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --skip-build) build=0; shift ;;
+    --report-only) report_only=1; build=0; shift ;;
     --out) results="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "run-benchmark.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -53,12 +56,12 @@ corpus="$here/corpus/$name"
 work="$here/corpus/runs/$name"
 mkdir -p "$work"
 format="$(dotnet "$generator" --format-version)"
-if ! grep -q "\"formatVersion\": $format," "$corpus/expected-totals.json" 2>/dev/null; then
+if [ "$report_only" = 0 ] && ! grep -q "\"formatVersion\": $format," "$corpus/expected-totals.json" 2>/dev/null; then
   say "Generating the $size corpus (seed $seed, format $format) into $corpus"
   dotnet "$generator" --size "$size" --seed "$seed" --out "$corpus" --force
 fi
 
-if [ ! -d "$here/node_modules/ccusage" ]; then
+if [ "$report_only" = 0 ] && [ ! -d "$here/node_modules/ccusage" ]; then
   say "Installing ccusage (benchmarks/package-lock.json)"
   (cd "$here" && npm ci --no-audit --no-fund >&2)
 fi
@@ -67,9 +70,15 @@ fi
 cc="$(ls "$here"/node_modules/@ccusage/ccusage-*/bin/ccusage 2>/dev/null | head -n 1 || true)"
 [ -n "$cc" ] || cc="$here/node_modules/.bin/ccusage"
 
+
+if [ "$report_only" = 1 ]; then
+  join() { ls "$work"/"$1".*.time 2>/dev/null | paste -sd, -; }
+  runner_times="$(join runner)" core_times="$(join core)" cc_times="$(join ccusage)"
+  [ -n "$runner_times" ] && [ -n "$core_times" ] && [ -n "$cc_times" ] || { echo "run-benchmark.sh: no measurements in $work" >&2; exit 2; }
+else
 say "Warming the page cache (every tool then reads from memory)"
 find "$corpus/projects" -name '*.jsonl' -exec cat {} + >/dev/null
-
+rm -f "$work"/*.time "$work"/*.stderr
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 pipeline="Get-ClaudeSession -Path '$corpus' | ConvertTo-SessionStats"
 runner_times="" core_times="" cc_times=""
@@ -97,6 +106,7 @@ cat >"$work/notes.md" <<EOF
 - The runner's time includes starting the PowerShell engine and importing the module; the Core API run is the same
   engine without PowerShell (discovery + SessionStatsCalculator), and its in-process split is given below the table.
 EOF
+fi
 
 say "Verifying totals and writing $results"
 dotnet "$bench" report --corpus "$corpus" --label "benchmarks/corpus/$name" --expected "$corpus/expected-totals.json" --out "$results" \
