@@ -253,6 +253,10 @@ public sealed class SessionSimulator
         public string? SubagentType { get; set; }
         public string? Prompt { get; set; }
         public string? Description { get; set; }
+        /// <summary>Edit: the text replaced.</summary>
+        public string? OldString { get; set; }
+        /// <summary>Edit: the replacement; Write: the file's content.</summary>
+        public string? NewString { get; set; }
     }
 
     /// <summary>Where a subagent's lines are replayed (2.1.x: agent_progress lines in the parent transcript).</summary>
@@ -455,13 +459,13 @@ public sealed class SessionSimulator
                     w.WriteString("old_string", old);
                     w.WriteString("new_string", replacement);
                 };
-                call.Prompt = old;
-                call.Description = replacement;
+                call.OldString = old;
+                call.NewString = replacement;
                 break;
             case "Write":
                 var content = _text.Code(_rng.Next(300, 8_000));
                 call.Input = w => { w.WriteString("file_path", file); w.WriteString("content", content); };
-                call.Description = content;
+                call.NewString = content;
                 break;
             case "Grep":
                 var pattern = _text.Word() + "|" + _text.Word();
@@ -605,16 +609,16 @@ public sealed class SessionSimulator
             {
                 if (_rng.Chance(0.08))
                 {
-                    var text = "<tool_use_error>String to replace not found in file.\nString: " + call.Prompt + "</tool_use_error>";
-                    return ToolResult(file, call, text, true, w => w.WriteString("toolUseResult", "Error: String to replace not found in file.\nString: " + call.Prompt), replay);
+                    var text = "<tool_use_error>String to replace not found in file.\nString: " + call.OldString + "</tool_use_error>";
+                    return ToolResult(file, call, text, true, w => w.WriteString("toolUseResult", "Error: String to replace not found in file.\nString: " + call.OldString), replay);
                 }
                 var original = _text.Code((int)_rng.LogUniform(500, 20_000));
                 return ToolResult(file, call, $"The file {call.FilePath} has been updated successfully.", false, w =>
                 {
                     w.WriteStartObject("toolUseResult");
                     w.WriteString("filePath", call.FilePath);
-                    w.WriteString("oldString", call.Prompt);
-                    w.WriteString("newString", call.Description);
+                    w.WriteString("oldString", call.OldString);
+                    w.WriteString("newString", call.NewString);
                     w.WriteString("originalFile", original);
                     w.WriteStartArray("structuredPatch");
                     w.WriteStartObject();
@@ -623,8 +627,8 @@ public sealed class SessionSimulator
                     w.WriteNumber("newStart", 10);
                     w.WriteNumber("newLines", 6);
                     w.WriteStartArray("lines");
-                    foreach (var l in (call.Prompt ?? "").Split('\n').Take(6)) w.WriteStringValue("-" + l);
-                    foreach (var l in (call.Description ?? "").Split('\n').Take(6)) w.WriteStringValue("+" + l);
+                    foreach (var l in (call.OldString ?? "").Split('\n').Take(6)) w.WriteStringValue("-" + l);
+                    foreach (var l in (call.NewString ?? "").Split('\n').Take(6)) w.WriteStringValue("+" + l);
                     w.WriteEndArray();
                     w.WriteEndObject();
                     w.WriteEndArray();
@@ -639,7 +643,7 @@ public sealed class SessionSimulator
                     w.WriteStartObject("toolUseResult");
                     w.WriteString("type", "create");
                     w.WriteString("filePath", call.FilePath);
-                    w.WriteString("content", call.Description);
+                    w.WriteString("content", call.NewString);
                     w.WriteStartArray("structuredPatch");
                     w.WriteEndArray();
                     w.WriteNull("originalFile");
