@@ -63,11 +63,13 @@ fi
 
 if [ "$report_only" = 0 ] && [ ! -d "$here/node_modules/ccusage" ]; then
   say "Installing ccusage (benchmarks/package-lock.json)"
-  (cd "$here" && npm ci --no-audit --no-fund >&2)
+  # npm install, not npm ci: the lock holds only this platform's optional ccusage binary, which npm ci rejects.
+  (cd "$here" && npm install --no-audit --no-fund --no-save >&2)
 fi
 # Run ccusage's native binary directly: its npm entry point is a node wrapper whose own start-up and memory would
 # be charged to ccusage otherwise.
 cc="$(ls "$here"/node_modules/@ccusage/ccusage-*/bin/ccusage 2>/dev/null | head -n 1 || true)"
+[ -n "$cc" ] && chmod +x "$cc"
 [ -n "$cc" ] || cc="$here/node_modules/.bin/ccusage"
 
 

@@ -44,6 +44,11 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
                         $"{path}:{lineNumber}: not valid UTF-8; the line is skipped, the rest of the session is kept.", $"{path}:{lineNumber}"));
                 return;
             }
+            if (TranscriptEnvelope.TryReadNonBillable(line.Span, out var envelope))
+            {
+                run.NonBillable(envelope, kind);
+                return;
+            }
             JsonDocument doc;
             try
             {
@@ -155,28 +160,23 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
         private readonly HashSet<string> _agentFiles = new(StringComparer.Ordinal);
         private string? _cwd, _version;
 
+        /// <summary>A progress, snapshot or queue line: it counts for time and session metadata only.</summary>
+        public void NonBillable(TranscriptEnvelope line, TranscriptFileKind fileKind)
+        {
+            if (IsReplay(line.SessionId, fileKind)) return;
+            if (line.Timestamp is DateTimeOffset t) _timestamps.Add(t.UtcTicks);
+            Metadata(fileKind, line.Cwd, line.Version, line.GitBranch);
+        }
+
         public void Line(JsonElement line, TranscriptFileKind fileKind, string? fileAgent)
         {
             var type = line.Str("type");
-            // Resumed sessions replay earlier lines under a new file: lines of another session that has its own
-            // transcript beside this one are that session's, and a uuid counts once.
-            if (fileKind == TranscriptFileKind.Main && line.Str("sessionId") is string lineSession && lineSession != sessionId &&
-                siblingSessions.Contains(lineSession)) return;
+            if (IsReplay(line.Str("sessionId"), fileKind)) return;
             if (line.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String && !_uuids.Add(uuid)) return;
             var ts = line.Timestamp();
             if (ts is DateTimeOffset t) _timestamps.Add(t.UtcTicks);
             long ticks = ts?.UtcTicks ?? (_timestamps.Count > 0 ? _timestamps[^1] : 0);
-
-            if (fileKind == TranscriptFileKind.Main)
-            {
-                _cwd ??= line.Str("cwd");
-                if (line.Str("version") is string v) _version = v;
-                if (line.Str("gitBranch") is { Length: > 0 } b && (_branches.Count == 0 || _branches[^1] != b))
-                {
-                    _branches.Remove(b);
-                    _branches.Add(b);
-                }
-            }
+            Metadata(fileKind, line.Str("cwd"), line.Str("version"), line.Str("gitBranch"));
             var agent = fileAgent ?? (line.Str("agentId") is { Length: > 0 } a && line.True("isSidechain") ? a : null);
             if (fileAgent is not null) _agentFiles.Add(fileAgent);
 
@@ -190,6 +190,25 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
                     break;
                 // "progress" lines (agent_progress replays subagent responses inside the parent file; hook and bash
                 // progress carry nothing billable) are never counted: the subagent's own file or lines are.
+            }
+        }
+
+        /// <summary>
+        /// Resumed sessions replay earlier lines under a new file: lines of another session that has its own transcript
+        /// beside this one are that session's.
+        /// </summary>
+        private bool IsReplay(string? lineSession, TranscriptFileKind fileKind) =>
+            fileKind == TranscriptFileKind.Main && lineSession is not null && lineSession != sessionId && siblingSessions.Contains(lineSession);
+
+        private void Metadata(TranscriptFileKind fileKind, string? cwd, string? version, string? branch)
+        {
+            if (fileKind != TranscriptFileKind.Main) return;
+            _cwd ??= cwd;
+            if (version is not null) _version = version;
+            if (branch is { Length: > 0 } && (_branches.Count == 0 || _branches[^1] != branch))
+            {
+                _branches.Remove(branch);
+                _branches.Add(branch);
             }
         }
 
