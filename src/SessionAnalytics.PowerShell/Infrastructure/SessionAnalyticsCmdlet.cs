@@ -13,7 +13,8 @@ public abstract class SessionAnalyticsCmdlet : PSCmdlet
     private CmdletDiagnostics? _diagnostics;
 
     internal CmdletDiagnostics Diagnostics => _diagnostics ??= new CmdletDiagnostics(this);
-    protected CancellationToken Stopping => _stopping.Token;
+    // Hides Cmdlet.Stopping (a bool): derived cmdlets want the token; the bool stays reachable as base.Stopping.
+    protected new CancellationToken Stopping => _stopping.Token;
 
     protected override void StopProcessing() => _stopping.Cancel();
 
