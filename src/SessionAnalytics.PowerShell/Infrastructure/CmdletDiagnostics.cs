@@ -28,7 +28,7 @@ internal sealed class CmdletDiagnostics(PSCmdlet cmdlet) : IDiagnostics
         _lastProgress = now;
         Post(() => cmdlet.WriteProgress(new ProgressRecord(ProgressActivityId, activity, status)
         {
-            PercentComplete = Math.Clamp(percentComplete, 0, 100),
+            PercentComplete = percentComplete < 0 ? -1 : Math.Min(percentComplete, 100),
         }));
     }
 

@@ -13,7 +13,7 @@ public abstract class SessionAnalyticsCmdlet : PSCmdlet
     private CmdletDiagnostics? _diagnostics;
 
     internal CmdletDiagnostics Diagnostics => _diagnostics ??= new CmdletDiagnostics(this);
-    // Hides Cmdlet.Stopping (a bool): derived cmdlets want the token; the bool stays reachable as base.Stopping.
+    /// <summary>Cancelled by Ctrl+C (StopProcessing); hides the base class's bool Stopping, which only polls.</summary>
     protected new CancellationToken Stopping => _stopping.Token;
 
     protected override void StopProcessing() => _stopping.Cancel();

@@ -148,7 +148,7 @@ public sealed class HelpBuilderTests : IDisposable
             ```powershell
             Get-ContractProbe -Path 'a'
             ```
-            ## SEE ALSO
+            ## See also
             Get-ContractProbe
             """);
         var diagnostics = new HelpDiagnostics();
@@ -168,15 +168,17 @@ public sealed class HelpBuilderTests : IDisposable
     }
 
     [Fact]
-    public void AboutTopicRejectsLinesThatCannotBeWrapped()
+    public void AboutTopicWarnsAboutLinesThatCannotBeWrapped()
     {
         var path = Path.Combine(_docs.FullName, "about_Probe.md");
         File.WriteAllText(path, "# about_Probe\n## SHORT DESCRIPTION\nShort.\n## LONG DESCRIPTION\nText.\n\n```\n" + new string('x', 75) + "\n```\n");
         var diagnostics = new HelpDiagnostics();
         AboutTopicWriter.Render(new AboutTopicReader(diagnostics).Read(path, path)!, path, diagnostics);
-        var error = Assert.Single(diagnostics.Items);
-        Assert.Equal("HB110", error.Code);
-        Assert.Equal(8, error.Line);
+        var warning = Assert.Single(diagnostics.Items);
+        Assert.Equal("HB110", warning.Code);
+        Assert.Equal(8, warning.Line);
+        Assert.True(warning.IsWarning);
+        Assert.False(diagnostics.HasErrors);
     }
 
     [Fact]

@@ -69,6 +69,9 @@ public sealed record PipelineResult(
 {
     public List<T> Of<T>() => Output.OfType<T>().ToList();
 
+    /// <summary>Non-terminating and terminating errors together (a cmdlet's terminating error ends only its statement in a script).</summary>
+    public List<ErrorRecord> AllErrors => Terminating?.ErrorRecord is { } t ? [.. Errors, t] : Errors;
+
     /// <summary>Fails with the errors' text, so a broken pipeline explains itself in the test output.</summary>
     public PipelineResult AssertNoErrors()
     {

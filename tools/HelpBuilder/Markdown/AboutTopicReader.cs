@@ -44,8 +44,6 @@ internal sealed class AboutTopicReader(HelpDiagnostics diagnostics)
             {
                 case HeadingBlock heading:
                     var text = MarkdownText.Heading(heading);
-                    if (heading.Level == 2 && text != text.ToUpperInvariant())
-                        diagnostics.Error(displayPath, MarkdownText.LineOf(heading), "HB106", $"Section headings are upper case: '## {text.ToUpperInvariant()}'.");
                     if (heading.Level > 4)
                         diagnostics.Error(displayPath, MarkdownText.LineOf(heading), "HB107", "Headings go no deeper than ####.");
                     body.Add(new AboutHeading(heading.Level, text));

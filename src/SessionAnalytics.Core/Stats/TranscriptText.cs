@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.Json;
+
+namespace SessionAnalytics.Core.Stats;
+
+/// <summary>Small readers over transcript JSON that tolerate any shape (every field may be missing or of another kind).</summary>
+internal static class TranscriptText
+{
+    public static string? Str(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static long Long(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : 0;
+
+    public static long? LongOrNull(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : null;
+
+    public static bool True(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    public static bool False(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.False;
+
+    public static JsonElement Obj(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : default;
+
+    public static DateTimeOffset? Timestamp(this JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("timestamp", out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var d) ? d : null;
+
+    /// <summary>The text of a message or tool_result content: a string, or the text blocks of an array.</summary>
+    public static string ContentText(JsonElement content)
+    {
+        if (content.ValueKind == JsonValueKind.String) return content.GetString() ?? "";
+        if (content.ValueKind != JsonValueKind.Array) return "";
+        var text = new StringBuilder();
+        foreach (var block in content.EnumerateArray())
+            if (block.Str("type") == "text" && block.Str("text") is string t)
+            {
+                if (text.Length > 0) text.Append('\n');
+                text.Append(t);
+            }
+        return text.ToString();
+    }
+
+    public static string FirstLine(string text, int max = 160)
+    {
+        var line = text.AsSpan().Trim();
+        var nl = line.IndexOfAny('\r', '\n');
+        if (nl >= 0) line = line[..nl];
+        line = line.Trim();
+        return line.Length > max ? string.Concat(line[..(max - 1)], "…") : line.ToString();
+    }
+}

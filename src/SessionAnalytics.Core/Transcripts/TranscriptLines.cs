@@ -1,0 +1,100 @@
+using SessionAnalytics.Core.Diagnostics;
+
+namespace SessionAnalytics.Core.Transcripts;
+
+/// <summary>
+/// Streams a JSONL transcript line by line with one reusable buffer, so memory stays flat whatever the file size.
+/// A file that vanishes or fails mid-read keeps every line read so far and reports the failure; an oversized line is
+/// skipped with a warning instead of exhausting memory.
+/// </summary>
+public static class TranscriptLines
+{
+    /// <summary>Lines longer than this are skipped (Claude Code's own lines stay far below it; images are the largest).</summary>
+    public const int DefaultMaxLineBytes = 256 * 1024 * 1024;
+
+    public delegate void LineHandler(long lineNumber, ReadOnlyMemory<byte> line);
+
+    /// <returns>false when the file could not be read to its end (the failure has been reported).</returns>
+    public static bool Read(string path, LineHandler onLine, IDiagnostics diagnostics, CancellationToken cancellation = default,
+        int maxLineBytes = DefaultMaxLineBytes)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(new EngineError(
+                e is UnauthorizedAccessException ? "TranscriptAccessDenied" : "TranscriptUnreadable",
+                e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError,
+                $"Cannot read transcript '{path}': {e.Message}", path, e));
+            return false;
+        }
+
+        using (stream)
+        {
+            var buffer = new byte[1 << 20];
+            int start = 0, end = 0;
+            long lineNumber = 0;
+            bool skipping = false; // inside an oversized line, discarding until its newline
+            try
+            {
+                while (true)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    if (end == buffer.Length)
+                    {
+                        if (start > 0)
+                        {
+                            Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                            end -= start;
+                            start = 0;
+                        }
+                        else if (buffer.Length >= maxLineBytes)
+                        {
+                            diagnostics.Warning($"{path}:{lineNumber + 1}: line longer than {maxLineBytes / (1024 * 1024)} MB skipped.");
+                            skipping = true;
+                            start = end = 0;
+                        }
+                        else Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxLineBytes));
+                    }
+
+                    var read = stream.Read(buffer, end, buffer.Length - end);
+                    if (read == 0)
+                    {
+                        if (end > start && !skipping) onLine(++lineNumber, Trim(buffer.AsMemory(start, end - start), lineNumber));
+                        return true;
+                    }
+
+                    var scanFrom = end;
+                    end += read;
+                    while (true)
+                    {
+                        var newline = Array.IndexOf(buffer, (byte)'\n', scanFrom, end - scanFrom);
+                        if (newline < 0) break;
+                        lineNumber++;
+                        if (skipping) skipping = false;
+                        else if (newline > start) onLine(lineNumber, Trim(buffer.AsMemory(start, newline - start), lineNumber));
+                        start = scanFrom = newline + 1;
+                    }
+                    if (skipping) start = end = 0;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                diagnostics.Error(new EngineError("TranscriptReadFailed", ErrorKind.ReadError,
+                    $"Reading transcript '{path}' failed after line {lineNumber}: {e.Message}. The lines read so far are kept.", path, e));
+                return false;
+            }
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Trim(ReadOnlyMemory<byte> line, long lineNumber)
+    {
+        var span = line.Span;
+        if (lineNumber == 1 && span.Length >= 3 && span[0] == 0xEF && span[1] == 0xBB && span[2] == 0xBF) line = line[3..];
+        if (line.Length > 0 && line.Span[^1] == (byte)'\r') line = line[..^1];
+        return line;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Management.Automation;
+using SessionAnalytics.Core.Pricing;
+using SessionAnalytics.Core.Stats;
+using SessionAnalytics.Core.Transcripts;
+using SessionAnalytics.PowerShell.Infrastructure;
+
+namespace SessionAnalytics.PowerShell.Commands;
+
+/// <summary>Measures sessions exactly: tokens per model, cost, tools, skills, subagents, commits, problems.</summary>
+[Cmdlet(VerbsData.ConvertTo, "SessionStats", DefaultParameterSetName = SessionSet)]
+[OutputType(typeof(SessionStats), ParameterSetName = [SessionSet, PathSet, LiteralPathSet])]
+[OutputType(typeof(string))]
+public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet
+{
+    private const string SessionSet = "Session";
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const string Activity = "Measuring Claude Code sessions";
+    private SessionStatsCalculator? _calculator;
+    private int _count;
+
+    [Parameter(ParameterSetName = SessionSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public ClaudeSession[]? Session { get; set; }
+
+    /// <summary>Transcript files (.jsonl); subagent transcripts beside them are included.</summary>
+    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "TranscriptPath")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    /// <summary>A JSON price file whose models override or extend the built-in table.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PricingFile { get; set; }
+
+    /// <summary>Gaps longer than this many minutes are idle time, left out of ActiveMinutes.</summary>
+    [Parameter]
+    [ValidateRange(1, 1440)]
+    public int IdleThresholdMinutes { get; set; } = 15;
+
+    /// <summary>Emit the design's per-session JSON text instead of objects.</summary>
+    [Parameter]
+    public SwitchParameter AsJson { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        var pricing = PricingFile is null ? PricingTable.Default
+            : Engine(() => PricingTable.WithOverrides(GetUnresolvedProviderPathFromPSPath(PricingFile)));
+        _calculator = new SessionStatsCalculator(pricing, Diagnostics, new StatsOptions { IdleThreshold = TimeSpan.FromMinutes(IdleThresholdMinutes) });
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var session in Sessions())
+        {
+            _count++;
+            WriteVerbose($"Measuring session {session.Id}: {session.TranscriptPaths.Count} transcript(s), {session.SizeBytes / 1048576.0:0.0} MB.");
+            Diagnostics.Progress(Activity, $"Session {_count}: {session.ShortId} ({session.SizeBytes / 1048576.0:0.0} MB)", -1);
+            var stats = Engine(() => _calculator!.Calculate(session, Stopping));
+            WriteObject(AsJson ? SessionStatsJson.Write(stats) : stats);
+        }
+    }
+
+    protected override void EndProcessing() => Diagnostics.CompleteProgress(Activity);
+
+    private IEnumerable<ClaudeSession> Sessions()
+    {
+        if (Session is not null) return Session;
+        var discovery = new SessionDiscovery(Diagnostics);
+        var paths = new List<string>();
+        if (LiteralPath is not null) paths.AddRange(LiteralPath.Select(p => GetUnresolvedProviderPathFromPSPath(p)));
+        else foreach (var p in Path!)
+        {
+            try { paths.AddRange(GetResolvedProviderPathFromPSPath(p, out _)); }
+            catch (ItemNotFoundException e)
+            {
+                WriteError(new ErrorRecord(e, "TranscriptNotFound", ErrorCategory.ObjectNotFound, p));
+            }
+        }
+        var sessions = new List<ClaudeSession>();
+        foreach (var path in paths)
+        {
+            if (!File.Exists(path))
+            {
+                WriteError(new ErrorRecord(new FileNotFoundException($"Transcript '{path}' not found.", path), "TranscriptNotFound", ErrorCategory.ObjectNotFound, path));
+                continue;
+            }
+            if (discovery.DescribeFile(path) is { } s) sessions.Add(s);
+        }
+        Diagnostics.Flush();
+        return sessions;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Management.Automation;
+using System.Text.Json;
+using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Transcripts;
+using SessionAnalytics.PowerShell.Infrastructure;
+
+namespace SessionAnalytics.PowerShell.Commands;
+
+/// <summary>Finds Claude Code sessions on disk and emits one <see cref="ClaudeSession"/> per session.</summary>
+[Cmdlet(VerbsCommon.Get, "ClaudeSession", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(ClaudeSession))]
+public sealed class GetClaudeSessionCommand : SessionAnalyticsCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const string HookSet = "HookInput";
+    private readonly HashSet<string> _emitted = new(StringComparer.Ordinal);
+
+    /// <summary>Config directories, projects directories, project directories or .jsonl transcripts; wildcards allowed.</summary>
+    [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("transcript_path")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    /// <summary>Full session ids or prefixes.</summary>
+    [Parameter(ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("session_id", "SessionId")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Id { get; set; }
+
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Branch { get; set; }
+
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Project { get; set; }
+
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public DateTime? Since { get; set; }
+
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public DateTime? Until { get; set; }
+
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter Current { get; set; }
+
+    /// <summary>The JSON a Claude Code hook receives on stdin (session_id, transcript_path, cwd).</summary>
+    [Parameter(ParameterSetName = HookSet, Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public string? HookInput { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == HookSet)
+        {
+            Emit(FromHookInput(HookInput!));
+            return;
+        }
+
+        var roots = ResolveRoots(out var defaults);
+        var query = new SessionQuery
+        {
+            Roots = roots,
+            Ids = Id ?? [],
+            BranchMatch = Matcher(Branch),
+            ProjectMatch = Matcher(Project),
+            Since = Since is DateTime s ? ToOffset(s) : null,
+            Until = Until is DateTime u ? ToOffset(u) : null,
+            Current = Current,
+            CurrentDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+        };
+        var sessions = Engine(() => new SessionDiscovery(Diagnostics).Find(query, defaults, Stopping));
+        Diagnostics.CompleteProgress("Finding Claude Code sessions");
+        Emit(sessions);
+    }
+
+    private void Emit(IEnumerable<ClaudeSession> sessions)
+    {
+        foreach (var s in sessions)
+            if (_emitted.Add(s.TranscriptPath)) WriteObject(s);
+    }
+
+    private IReadOnlyList<string> ResolveRoots(out bool defaults)
+    {
+        defaults = false;
+        var roots = new List<string>();
+        if (LiteralPath is not null)
+            roots.AddRange(LiteralPath.Select(p => GetUnresolvedProviderPathFromPSPath(p)));
+        else if (Path is not null)
+        {
+            foreach (var p in Path)
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(p))
+                {
+                    try { roots.AddRange(GetResolvedProviderPathFromPSPath(p, out _)); }
+                    catch (ItemNotFoundException) { WriteError(new ErrorRecord(new ItemNotFoundException($"No path matches '{p}'."), "SessionRootNotFound", ErrorCategory.ObjectNotFound, p)); }
+                }
+                else roots.Add(GetUnresolvedProviderPathFromPSPath(p));
+            }
+        }
+        else
+        {
+            defaults = true;
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            roots.AddRange(SessionDiscovery.DefaultRoots(Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"), home));
+            // An explicit CLAUDE_CONFIG_DIR that does not exist is the user's mistake, not a default to skip quietly.
+            defaults = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"));
+        }
+        return roots;
+    }
+
+    private IEnumerable<ClaudeSession> FromHookInput(string json)
+    {
+        string? sessionId, transcript;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            sessionId = root.TryGetProperty("session_id", out var s) ? s.GetString() : null;
+            transcript = root.TryGetProperty("transcript_path", out var t) ? t.GetString() : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            WriteError(new ErrorRecord(e, "HookInputInvalid", ErrorCategory.InvalidData, json.Length > 200 ? json[..200] : json)
+            {
+                ErrorDetails = new ErrorDetails("-HookInput is not the JSON a Claude Code hook receives ({\"session_id\": ..., \"transcript_path\": ...}): " + e.Message),
+            });
+            return [];
+        }
+        if (transcript is not null && File.Exists(transcript))
+            return Engine(() => new SessionDiscovery(Diagnostics).DescribeFile(transcript)) is { } found ? [found] : [];
+        if (sessionId is null)
+        {
+            WriteError(new ErrorRecord(new ArgumentException("Hook input names neither an existing transcript_path nor a session_id."), "HookInputIncomplete", ErrorCategory.InvalidData, json));
+            return [];
+        }
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var query = new SessionQuery { Roots = SessionDiscovery.DefaultRoots(Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR"), home), Ids = [sessionId] };
+        return Engine(() => new SessionDiscovery(Diagnostics).Find(query, true, Stopping));
+    }
+
+    private static Func<string, bool>? Matcher(string[]? patterns)
+    {
+        if (patterns is null || patterns.Length == 0) return null;
+        var compiled = patterns.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
+        return value => compiled.Any(p => p.IsMatch(value));
+    }
+
+    // DateTime parameters without a zone mean local time, as everywhere in PowerShell.
+    private static DateTimeOffset ToOffset(DateTime d) =>
+        d.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Local)) : new DateTimeOffset(d);
+}
