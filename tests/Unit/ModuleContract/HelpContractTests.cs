@@ -63,6 +63,7 @@ public sealed class HelpContractTests(ModuleHostFixture module) : IClassFixture<
 
         // Get-Help finds it through the imported module, as a user's session would.
         var text = string.Join("\n", module.Host.Run("Get-Help about_SessionAnalytics | ForEach-Object { \"$_\" }").AssertNoErrors().Output.Cast<string>());
-        Assert.Contains("THE ACCOUNTING CONTRACT", text);
+        Assert.Contains("LONG DESCRIPTION", text);
+        Assert.Contains("about_SessionAnalytics", text);
     }
 }
