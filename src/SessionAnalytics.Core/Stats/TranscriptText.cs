@@ -42,12 +42,17 @@ internal static class TranscriptText
         return text.ToString();
     }
 
+    /// <summary>
+    /// The first non-empty line, secrets redacted; a line ending in ':' ("Pre-commit validation failed:") takes the
+    /// next non-empty line with it, since that is where the reason is.
+    /// </summary>
     public static string FirstLine(string text, int max = 160)
     {
-        var line = text.AsSpan().Trim();
-        var nl = line.IndexOfAny('\r', '\n');
-        if (nl >= 0) line = line[..nl];
-        line = line.Trim();
-        return line.Length > max ? string.Concat(line[..(max - 1)], "…") : line.ToString();
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length == 0) return "";
+        var line = lines[0];
+        if (line.EndsWith(':') && lines.Length > 1) line = line + " " + lines[1];
+        line = Comments.SecretRedactor.Redact(line) ?? "";
+        return line.Length > max ? string.Concat(line.AsSpan(0, max - 1), "…") : line;
     }
 }

@@ -10,7 +10,28 @@ public sealed class WorkflowDiagram
     public string? TemplatePath { get; init; }
     public int TraversedEdges { get; init; }
     public int TotalEdges { get; init; }
+    /// <summary>Traversed links whose label marks a failure path (drawn red).</summary>
+    public int FailureEdges { get; init; }
+    /// <summary>Where the edges came from: "explicit" (-WorkflowEdges), "recorded" (already in the stats, e.g. read back from a comment) or "derived" (from the skill sequence).</summary>
+    public string EdgeSource { get; init; } = "derived";
     /// <summary>The annotated Mermaid source, without the ```mermaid fence.</summary>
     public required string Mermaid { get; init; }
+    /// <summary>"FROM->TO" → traversals drawn on this diagram.</summary>
+    public IReadOnlyDictionary<string, int> Edges { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The diagram in a Markdown fence that no backtick run inside the text can close.</summary>
+    public string ToMarkdown()
+    {
+        var longestRun = 0;
+        var run = 0;
+        foreach (var c in Mermaid)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longestRun = Math.Max(longestRun, run);
+        }
+        var fence = new string('`', Math.Max(3, longestRun + 1));
+        return fence + "mermaid\n" + Mermaid.TrimEnd('\n') + "\n" + fence;
+    }
+
     public override string ToString() => $"{Family}: {TraversedEdges}/{TotalEdges} edges traversed";
 }

@@ -195,7 +195,7 @@ public sealed class AccountingTests : IDisposable
         Assert.Equal("fix/keycloak-652", s.Commits[0].Branch);
         var p = Assert.Single(s.ProblemsFaced);
         Assert.Equal(("commit_failed", 1, true), (p.Kind, p.Iterations, p.Resolved));
-        Assert.Contains("Pre-commit validation failed", p.Description);
+        Assert.Equal("git commit rejected: Pre-commit validation failed: [FORMAT] Code is not formatted.", p.Description);
     }
 
     [Fact]
@@ -213,9 +213,16 @@ public sealed class AccountingTests : IDisposable
         Assert.Equal(3, s.ProblemsFaced.Count);
         var test = s.ProblemsFaced[0];
         Assert.Equal(("tool_error", 2, true), (test.Kind, test.Iterations, test.Resolved));
-        Assert.StartsWith("Bash `mix test` failed: 3 tests, 1 failure", test.Description);
+        Assert.StartsWith("Bash 'mix test' failed: 3 tests, 1 failure", test.Description);
         Assert.False(s.ProblemsFaced[1].Resolved);
         Assert.Equal(("api_error", 2, true), (s.ProblemsFaced[2].Kind, s.ProblemsFaced[2].Iterations, s.ProblemsFaced[2].Resolved));
+    }
+
+    [Fact]
+    public void Problem_descriptions_never_carry_secrets()
+    {
+        var s = Measure(New().User("go").Bash(Opus, new Usage(1, 1), "curl -H 'Authorization: Bearer abc'", "401 for token ghp_0123456789abcdefghijABCDEFGHIJ012345", isError: true));
+        Assert.DoesNotContain("ghp_0123456789", Assert.Single(s.ProblemsFaced).Description);
     }
 
     [Fact]

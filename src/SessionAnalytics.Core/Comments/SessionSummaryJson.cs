@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using SessionAnalytics.Core.Stats;
+
+namespace SessionAnalytics.Core.Comments;
+
+/// <summary>
+/// The summary's JSON (snake_case, like the per-session JSON):
+/// <code>
+/// {
+///   "schema_version": 1,
+///   "target": {"type": "pr", "number": 652} | null,
+///   "status": "merged" | null,
+///   "session_count": 3,
+///   "session_ids": ["00b11888-...", ...],
+///   "total_cost_usd": 34.21,
+///   "total_commits": 8,
+///   "total_duration_minutes": 248,
+///   "total_tokens": {"input": 0, "output": 0, "cache_creation": 0, "cache_read": 0},
+///   "models": {"claude-opus-4-6": {"messages": 0, "input_tokens": 0, "output_tokens": 0, "cache_creation_tokens": 0,
+///                                   "cache_read_tokens": 0, "cache_creation_1h_tokens": 0, "cost_usd": 34.2113 | null}},
+///   "sessions": [{"session_id": "...", "session_id_short": "00b11888", "branch": "fix/x" | null,
+///                 "started_at": "2026-02-08T22:26:37Z" | null, "ended_at": ... | null, "duration_minutes": 78,
+///                 "cost_usd": 12.45, "commits": 2, "skills": ["tdd:ci"], "models": ["claude-opus-4-6"], "status": "done"}]
+/// }
+/// </code>
+/// <c>total_cost_usd</c> is the exact sum of the sessions' <c>cost_usd</c> (each in cents). &lt;, &gt;, &amp; and
+/// backticks are escaped, so the JSON cannot close the comment's &lt;details&gt; block or its code fence.
+/// </summary>
+public static class SessionSummaryJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.Default };
+
+    public static string Write(SessionSummaryData d, bool indented = true)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions with { Indented = indented }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("schema_version", SessionSummaryData.SchemaVersion);
+            if (d.TargetType is null) w.WriteNull("target");
+            else
+            {
+                w.WriteStartObject("target");
+                w.WriteString("type", d.TargetType);
+                if (d.TargetNumber is int n) w.WriteNumber("number", n); else w.WriteNull("number");
+                w.WriteEndObject();
+            }
+            if (d.Status is null) w.WriteNull("status"); else w.WriteString("status", d.Status);
+            w.WriteNumber("session_count", d.SessionCount);
+            w.WriteStartArray("session_ids");
+            foreach (var s in d.Sessions) w.WriteStringValue(s.SessionId);
+            w.WriteEndArray();
+            w.WriteNumber("total_cost_usd", d.TotalCostUsd);
+            w.WriteNumber("total_commits", d.TotalCommits);
+            w.WriteNumber("total_duration_minutes", d.TotalDurationMinutes);
+            w.WriteStartObject("total_tokens");
+            w.WriteNumber("input", d.InputTokens);
+            w.WriteNumber("output", d.OutputTokens);
+            w.WriteNumber("cache_creation", d.CacheCreationTokens);
+            w.WriteNumber("cache_read", d.CacheReadTokens);
+            w.WriteEndObject();
+            w.WriteStartObject("models");
+            foreach (var m in d.Models)
+            {
+                w.WriteStartObject(m.Model);
+                w.WriteNumber("messages", m.Messages);
+                w.WriteNumber("input_tokens", m.InputTokens);
+                w.WriteNumber("output_tokens", m.OutputTokens);
+                w.WriteNumber("cache_creation_tokens", m.CacheCreationTokens);
+                w.WriteNumber("cache_read_tokens", m.CacheReadTokens);
+                w.WriteNumber("cache_creation_1h_tokens", m.CacheCreation1hTokens);
+                if (m.CostUsd is decimal c) w.WriteNumber("cost_usd", Math.Round(c, 4)); else w.WriteNull("cost_usd");
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteStartArray("sessions");
+            foreach (var s in d.Sessions)
+            {
+                w.WriteStartObject();
+                w.WriteString("session_id", s.SessionId);
+                w.WriteString("session_id_short", s.SessionIdShort);
+                if (s.Branch is null) w.WriteNull("branch"); else w.WriteString("branch", s.Branch);
+                if (s.StartedAt is DateTimeOffset st) w.WriteString("started_at", SessionStatsJson.FormatDate(st)); else w.WriteNull("started_at");
+                if (s.EndedAt is DateTimeOffset en) w.WriteString("ended_at", SessionStatsJson.FormatDate(en)); else w.WriteNull("ended_at");
+                w.WriteNumber("duration_minutes", s.DurationMinutes);
+                w.WriteNumber("cost_usd", s.CostUsd);
+                w.WriteNumber("commits", s.Commits);
+                w.WriteStartArray("skills");
+                foreach (var k in s.Skills) w.WriteStringValue(k);
+                w.WriteEndArray();
+                w.WriteStartArray("models");
+                foreach (var m in s.Models) w.WriteStringValue(m);
+                w.WriteEndArray();
+                w.WriteString("status", s.Status);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Parses the summary JSON; throws <see cref="FormatException"/> naming what is wrong.</summary>
+    public static SessionSummaryData Read(string json)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true }); }
+        catch (JsonException e) { throw new FormatException($"Summary JSON is not valid JSON: {e.Message}", e); }
+        using (doc)
+        {
+            var r = doc.RootElement;
+            if (r.ValueKind != JsonValueKind.Object) throw new FormatException("Summary JSON is not an object.");
+            if (!r.TryGetProperty("sessions", out var sessions) || sessions.ValueKind != JsonValueKind.Array)
+                throw new FormatException("Summary JSON lacks the sessions array.");
+            string? targetType = null; int? targetNumber = null;
+            if (r.TryGetProperty("target", out var t) && t.ValueKind == JsonValueKind.Object)
+            {
+                targetType = Str(t, "type");
+                if (t.TryGetProperty("number", out var n) && n.ValueKind == JsonValueKind.Number) targetNumber = n.GetInt32();
+            }
+            var totals = r.TryGetProperty("total_tokens", out var tt) && tt.ValueKind == JsonValueKind.Object ? tt : default;
+            var models = new List<ModelUsage>();
+            if (r.TryGetProperty("models", out var ms) && ms.ValueKind == JsonValueKind.Object)
+                foreach (var m in ms.EnumerateObject())
+                    models.Add(new ModelUsage
+                    {
+                        Model = m.Name,
+                        Messages = (int)Long(m.Value, "messages"),
+                        InputTokens = Long(m.Value, "input_tokens"),
+                        OutputTokens = Long(m.Value, "output_tokens"),
+                        CacheCreationTokens = Long(m.Value, "cache_creation_tokens"),
+                        CacheReadTokens = Long(m.Value, "cache_read_tokens"),
+                        CacheCreation1hTokens = Long(m.Value, "cache_creation_1h_tokens"),
+                        CostUsd = Dec(m.Value, "cost_usd"),
+                    });
+            var entries = new List<SessionSummaryEntry>();
+            foreach (var s in sessions.EnumerateArray())
+            {
+                if (s.ValueKind != JsonValueKind.Object) throw new FormatException("Summary JSON has a session that is not an object.");
+                entries.Add(new SessionSummaryEntry
+                {
+                    SessionId = Str(s, "session_id") ?? throw new FormatException("Summary JSON has a session without session_id."),
+                    Branch = Str(s, "branch"),
+                    StartedAt = Date(s, "started_at"),
+                    EndedAt = Date(s, "ended_at"),
+                    DurationMinutes = (int)Long(s, "duration_minutes"),
+                    CostUsd = Dec(s, "cost_usd") ?? 0m,
+                    Commits = (int)Long(s, "commits"),
+                    Skills = Strings(s, "skills"),
+                    Models = Strings(s, "models"),
+                    Status = Str(s, "status") ?? "done",
+                });
+            }
+            return new SessionSummaryData
+            {
+                TargetType = targetType,
+                TargetNumber = targetNumber,
+                Status = Str(r, "status"),
+                TotalCostUsd = Dec(r, "total_cost_usd") ?? 0m,
+                TotalCommits = (int)Long(r, "total_commits"),
+                TotalDurationMinutes = (int)Long(r, "total_duration_minutes"),
+                InputTokens = Long(totals, "input"),
+                OutputTokens = Long(totals, "output"),
+                CacheCreationTokens = Long(totals, "cache_creation"),
+                CacheReadTokens = Long(totals, "cache_read"),
+                Models = models,
+                Sessions = entries,
+            };
+        }
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long Long(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+
+    private static decimal? Dec(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : null;
+
+    private static DateTimeOffset? Date(JsonElement e, string name) =>
+        Str(e, name) is string s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d) ? d : null;
+
+    private static IReadOnlyList<string> Strings(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
+            : [];
+}

@@ -1,0 +1,185 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Stats;
+using static SessionAnalytics.Core.Comments.CommentFormatting;
+using static SessionAnalytics.Core.Comments.MarkdownEscaping;
+
+namespace SessionAnalytics.Core.Comments;
+
+/// <summary>
+/// Renders the design's pinned summary ("Pinned Summary Comment"): marker, TL;DR, sessions/cost/commits line,
+/// aggregate token usage per model, session history, totals verification with the explicit sums, and the summary
+/// JSON (<see cref="SessionSummaryJson"/>). Always computed from the complete list of sessions, never incremented.
+/// </summary>
+/// <remarks>
+/// Size: over <see cref="SummaryOptions.MaxLength"/> the session history is shortened to
+/// <see cref="SessionCommentRenderer.ListLimits"/> rows ("... and N more"), then the JSON is written without
+/// indentation. The JSON and the totals verification are never cut; if that is still too large:
+/// <see cref="EngineException"/> with ErrorId <c>SummaryTooLarge</c>.
+/// </remarks>
+public static class SessionSummaryRenderer
+{
+    public const string JsonSummaryText = "Summary Data (JSON)";
+    public const string TooLargeErrorId = "SummaryTooLarge";
+
+    public static string Render(IReadOnlyList<SessionStats> sessions, SummaryOptions? options = null) =>
+        RenderDetailed(sessions, options).Body;
+
+    public static RenderedComment RenderDetailed(IReadOnlyList<SessionStats> sessions, SummaryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        options ??= new SummaryOptions();
+        var data = SessionSummaryData.Aggregate(sessions, options);
+        return RenderDetailed(data, options);
+    }
+
+    /// <summary>Renders already aggregated data (e.g. to re-render a parsed summary).</summary>
+    public static RenderedComment RenderDetailed(SessionSummaryData data, SummaryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new SummaryOptions();
+        var indented = SessionSummaryJson.Write(data, indented: true);
+        var compact = SessionSummaryJson.Write(data, indented: false);
+        if (compact.Length > options.MaxLength) throw TooLarge(data, compact.Length, options);
+
+        var layouts = new List<(int? Limit, bool Compact)> { (null, false) };
+        foreach (var limit in SessionCommentRenderer.ListLimits)
+            if (data.Sessions.Count > limit) layouts.Add((limit, false));
+        layouts.Add((layouts[^1].Limit, true));
+
+        string body = "";
+        foreach (var (limit, compactJson) in layouts)
+        {
+            var json = compactJson ? compact : indented;
+            body = Compose(data, limit, compactJson, json, options);
+            if (body.Length <= options.MaxLength)
+                return new RenderedComment
+                {
+                    Body = body,
+                    ListLimit = limit,
+                    Degradation = (limit is null ? 0 : CommentDegradation.ListsShortened) | (compactJson ? CommentDegradation.CompactJson : 0),
+                };
+        }
+        throw TooLarge(data, body.Length, options);
+    }
+
+    private static EngineException TooLarge(SessionSummaryData data, int minimal, SummaryOptions options) => new(new EngineError(
+        TooLargeErrorId,
+        ErrorKind.LimitsExceeded,
+        $"The summary of {Count(data.SessionCount, "session", "sessions")} needs at least {Number(minimal)} characters even with a shortened history and " +
+        $"compact JSON; the limit is {Number(options.MaxLength)} (GitHub's is {Number(SessionCommentOptions.GitHubMaxLength)}). The summary JSON is never cut.",
+        data.TargetNumber)
+    {
+        RecommendedAction = "Report this PR's sessions with Export-SessionAnalytics instead of a summary comment.",
+    });
+
+    private static string Compose(SessionSummaryData d, int? limit, bool compactJson, string json, SummaryOptions options)
+    {
+        int cell = options.MaxCellLength;
+        var sb = new StringBuilder(json.Length + 4096);
+        bool issue = string.Equals(d.TargetType ?? options.TargetType, "issue", StringComparison.OrdinalIgnoreCase);
+        sb.Append(CommentMarkers.SummaryMarker).Append('\n');
+        sb.Append("## Claude Code ").Append(issue ? "Issue" : "PR").Append(" Summary\n\n");
+
+        sb.Append("**TL;DR:** ").Append(Count(d.SessionCount, "session", "sessions"))
+          .Append(" | ").Append(Money(d.TotalCostUsd)).Append(" total")
+          .Append(" | ").Append(Count(d.TotalCommits, "commit", "commits"));
+        if (!string.IsNullOrWhiteSpace(d.Status)) sb.Append(" | ").Append(Text(d.Status, cell));
+        sb.Append("\n\n");
+        sb.Append("**Sessions:** ").Append(Number(d.SessionCount))
+          .Append(" | **Total Cost:** ").Append(Money(d.TotalCostUsd))
+          .Append(" | **Commits:** ").Append(Number(d.TotalCommits)).Append("\n\n");
+
+        sb.Append("### Aggregate Token Usage\n\n");
+        sb.Append("| Model | Input | Output | Cache Create | Cache Read | Est. Cost |\n");
+        sb.Append("|-------|-------|--------|-------------|------------|-----------|\n");
+        foreach (var m in d.Models)
+            sb.Append("| ").Append(Text(m.Model, cell))
+              .Append(" | ").Append(TokensShort(m.InputTokens))
+              .Append(" | ").Append(TokensShort(m.OutputTokens))
+              .Append(" | ").Append(TokensShort(m.CacheCreationTokens))
+              .Append(" | ").Append(TokensShort(m.CacheReadTokens))
+              .Append(" | ").Append(m.CostUsd is decimal c ? Money(c) : "unpriced")
+              .Append(" |\n");
+        if (d.Models.Count != 1)
+            sb.Append("| **Total** | **").Append(TokensShort(d.InputTokens))
+              .Append("** | **").Append(TokensShort(d.OutputTokens))
+              .Append("** | **").Append(TokensShort(d.CacheCreationTokens))
+              .Append("** | **").Append(TokensShort(d.CacheReadTokens))
+              .Append("** | **").Append(Money(d.TotalCostUsd))
+              .Append("** |\n");
+        sb.Append('\n');
+
+        if (d.SessionCount > 0)
+        {
+            sb.Append("### Session History\n\n");
+            sb.Append("| # | Session | Duration | Cost | Skills | Commits | Status |\n");
+            sb.Append("|---|---------|----------|------|--------|---------|--------|\n");
+            var shown = limit is int l ? d.Sessions.Take(l) : d.Sessions;
+            int index = 0;
+            foreach (var s in shown)
+                sb.Append("| ").Append(Number(++index))
+                  .Append(" | ").Append(Code(s.SessionIdShort))
+                  .Append(" | ").Append(Duration(s.DurationMinutes))
+                  .Append(" | ").Append(Money(s.CostUsd))
+                  .Append(" | ").Append(Text(SessionCommentRenderer.JoinCapped(s.Skills, 5), cell))
+                  .Append(" | ").Append(Number(s.Commits))
+                  .Append(" | ").Append(Text(s.Status, cell))
+                  .Append(" |\n");
+            if (limit is int lim && d.SessionCount > lim)
+                sb.Append("| ... and ").Append(Number(d.SessionCount - lim)).Append(" more |  |  |  |  |  |  |\n");
+            sb.Append('\n');
+
+            sb.Append("### Totals Verification\n\n");
+            sb.Append("- Sum of session costs: ").Append(string.Join(" + ", d.Sessions.Select(s => Money(s.CostUsd))))
+              .Append(" = **").Append(Money(d.TotalCostUsd)).Append("**\n");
+            sb.Append("- Sum of session commits: ").Append(string.Join(" + ", d.Sessions.Select(s => Number(s.Commits))))
+              .Append(" = **").Append(Number(d.TotalCommits)).Append("**\n\n");
+        }
+
+        if (limit is not null || compactJson)
+        {
+            var given = new List<string>();
+            if (limit is int l) given.Add("the session history shows the first " + Count(l, "session", "sessions"));
+            if (compactJson) given.Add("the JSON is not indented");
+            sb.Append("_Shortened to fit GitHub's comment size limit: ")
+              .Append(string.Join("; ", given)).Append(". The Summary Data JSON below is complete._\n\n");
+        }
+
+        sb.Append("<details><summary>").Append(JsonSummaryText).Append("</summary>\n\n");
+        sb.Append(FencedBlock(json, "json")).Append("\n\n");
+        sb.Append("</details>\n");
+        return sb.ToString();
+    }
+}
+
+/// <summary>Reads the pinned summary back from its JSON.</summary>
+public static class SummaryParser
+{
+    /// <summary>True when the body carries <c>&lt;!-- SESSION_SUMMARY --&gt;</c> as a top-level HTML comment.</summary>
+    public static bool IsSummaryComment(string? body) =>
+        !string.IsNullOrEmpty(body) && body.Contains(CommentMarkers.SummaryMarker, StringComparison.Ordinal)
+        && CommentDocument.HasSummaryMarker(CommentDocument.Parse(body));
+
+    public static bool TryParse(string? body, [NotNullWhen(true)] out SessionSummaryData? summary, [NotNullWhen(false)] out string? error)
+    {
+        summary = null;
+        if (string.IsNullOrEmpty(body)) { error = "The comment is empty."; return false; }
+        var doc = CommentDocument.Parse(body);
+        if (!CommentDocument.HasSummaryMarker(doc)) { error = "The comment has no " + CommentMarkers.SummaryMarker + " marker."; return false; }
+        var json = CommentDocument.JsonBlock(doc, SessionSummaryRenderer.JsonSummaryText, out error);
+        if (json is null) { error ??= "The comment has no JSON block."; return false; }
+        try
+        {
+            summary = SessionSummaryJson.Read(json);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
+        {
+            error = "The Summary Data JSON is not readable: " + e.Message;
+            return false;
+        }
+        error = null;
+        return true;
+    }
+}
