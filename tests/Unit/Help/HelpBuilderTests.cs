@@ -96,6 +96,19 @@ public sealed class HelpBuilderTests : IDisposable
     }
 
     [Fact]
+    public void AcceptedValuesBecomeTheParametersValueGroup()
+    {
+        File.WriteAllText(Path.Combine(_docs.FullName, "Get-ContractProbe.md"),
+            Replace(ProbeDocs.GetContractProbe, "Parameter Sets: LiteralPath\nAliases: PSPath", "Parameter Sets: LiteralPath\nAliases: PSPath\nAccepted values: Csv, Markdown, Html"));
+        var result = HelpBuild.Run(_docs.FullName, _output.FullName, "X.dll");
+        Assert.Empty(result.Diagnostics.Items);
+        XNamespace command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
+        var maml = XDocument.Load(Path.Combine(_output.FullName, "X.dll-Help.xml"));
+        var literal = maml.Descendants(command + "parameters").Single().Elements(command + "parameter").ElementAt(1);
+        Assert.Equal(["Csv", "Markdown", "Html"], literal.Element(command + "parameterValueGroup")!.Elements(command + "parameterValue").Select(v => v.Value));
+    }
+
+    [Fact]
     public void TheLineOfAnErrorIsTheDocsLine()
     {
         var doc = Replace(ProbeDocs.GetContractProbe, "Default value: False", "Defaults: False");

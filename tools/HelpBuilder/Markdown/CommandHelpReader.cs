@@ -255,7 +255,7 @@ internal sealed class CommandHelpReader(HelpDiagnostics diagnostics)
     {
         var line = MarkdownText.LineOf(code);
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var known = new[] { "Type", "Parameter Sets", "Aliases", "Required", "Position", "Default value", "Accept pipeline input", "Accept wildcard characters" };
+        var known = new[] { "Type", "Parameter Sets", "Aliases", "Accepted values", "Required", "Position", "Default value", "Accept pipeline input", "Accept wildcard characters" };
         var offset = 1;
         foreach (var raw in MarkdownText.Code(code).Split('\n'))
         {
@@ -299,7 +299,10 @@ internal sealed class CommandHelpReader(HelpDiagnostics diagnostics)
             Get("Default value", "None"),
             pipeline,
             globbing ?? false,
-            line);
+            line)
+        {
+            AcceptedValues = values.TryGetValue("Accepted values", out var accepted) ? SplitList(accepted) : [],
+        };
     }
 
     private static List<string> SplitList(string value) =>

@@ -46,6 +46,9 @@ internal sealed record ParameterAttributes(
     bool Globbing,
     int Line)
 {
+    /// <summary>"Accepted values:" (a ValidateSet), shown by Get-Help as the parameter's value group.</summary>
+    public IReadOnlyList<string> AcceptedValues { get; init; } = [];
+
     public bool AppliesToAllSets => ParameterSets.Count == 0 || ParameterSets.Contains("(All)", StringComparer.OrdinalIgnoreCase);
     public bool IsSwitch => Type.Equals("SwitchParameter", StringComparison.OrdinalIgnoreCase);
     public bool IsNamed => Position.Equals("Named", StringComparison.OrdinalIgnoreCase);

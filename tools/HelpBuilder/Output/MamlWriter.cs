@@ -81,6 +81,9 @@ internal static class MamlWriter
                 new XAttribute("required", Bool(!attributes.IsSwitch)),
                 new XAttribute("variableLength", "false"),
                 attributes.Type));
+        if (attributes.AcceptedValues.Count > 0)
+            element.Add(new XElement(Command + "parameterValueGroup", attributes.AcceptedValues.Select(v =>
+                new XElement(Command + "parameterValue", new XAttribute("required", "false"), new XAttribute("variableLength", "false"), v))));
         element.Add(
             new XElement(Dev + "type", new XElement(Maml + "name", attributes.Type), new XElement(Maml + "uri")),
             new XElement(Dev + "defaultValue", attributes.DefaultValue));
