@@ -163,7 +163,7 @@ public static partial class MermaidAnnotator
                     lines.Add(Vertex(link.From, link.FromVertex) + " " + arrow + " " + Vertex(link.To, link.ToVertex));
                 }
             }
-            edits.Add(new Edit(statement.Span.Start, statement.Span.End, string.Join("\n" + indent, lines)));
+            edits.Add(new Edit(statement.Span.Start, statement.Span.End, string.Join(NewLine(template) + indent, lines)));
 
             string Vertex(string id, MermaidSpan span) => declared.Add(span.Start) ? span.Of(source) : id;
         }
@@ -231,26 +231,30 @@ public static partial class MermaidAnnotator
             .FirstOrDefault() ?? "    ";
         var usedClass = UniqueClassName(template, "saUsed");
         var unusedClass = UniqueClassName(template, "saUnused");
+        var nl = NewLine(template);
         var sb = new StringBuilder(text.TrimEnd());
-        sb.Append('\n').Append(indent).Append("%% SessionAnalytics: green = traversed, red = failure path traversed, grey = not traversed");
-        sb.Append('\n').Append(indent).Append("classDef ").Append(usedClass).Append(" fill:").Append(TraversedColour).Append(",stroke:#2E7D32,color:#ffffff");
-        sb.Append('\n').Append(indent).Append("classDef ").Append(unusedClass).Append(" fill:").Append(UntraversedColour).Append(",stroke:#616161,color:#ffffff");
+        sb.Append(nl).Append(indent).Append("%% SessionAnalytics: green = traversed, red = failure path traversed, grey = not traversed");
+        sb.Append(nl).Append(indent).Append("classDef ").Append(usedClass).Append(" fill:").Append(TraversedColour).Append(",stroke:#2E7D32,color:#ffffff");
+        sb.Append(nl).Append(indent).Append("classDef ").Append(unusedClass).Append(" fill:").Append(UntraversedColour).Append(",stroke:#616161,color:#ffffff");
         // class takes a comma-separated id list, so an id with a comma cannot be named there.
         var nodes = template.Nodes.Where(n => !n.IsSubgraph && !n.Id.Contains(',')).ToList();
-        AppendList(sb, indent, "class ", nodes.Where(n => used.Contains(n.Id)).Select(n => n.Id), " " + usedClass);
-        AppendList(sb, indent, "class ", nodes.Where(n => !used.Contains(n.Id)).Select(n => n.Id), " " + unusedClass);
+        AppendList(sb, nl + indent, "class ", nodes.Where(n => used.Contains(n.Id)).Select(n => n.Id), " " + usedClass);
+        AppendList(sb, nl + indent, "class ", nodes.Where(n => !used.Contains(n.Id)).Select(n => n.Id), " " + unusedClass);
         foreach (var (colour, width) in new[] { (TraversedColour, "3px"), (FailureColour, "3px"), (UntraversedColour, "1px") })
-            AppendList(sb, indent, "linkStyle ", links.Where(l => l.Colour == colour).Select(l => l.Index.ToString(CultureInfo.InvariantCulture)),
+            AppendList(sb, nl + indent, "linkStyle ", links.Where(l => l.Colour == colour).Select(l => l.Index.ToString(CultureInfo.InvariantCulture)),
                 $" stroke:{colour},stroke-width:{width}");
-        return sb.Append('\n').ToString();
+        return sb.Append(nl).ToString();
     }
 
-    private static void AppendList(StringBuilder sb, string indent, string keyword, IEnumerable<string> items, string suffix)
+    private static void AppendList(StringBuilder sb, string lineStart, string keyword, IEnumerable<string> items, string suffix)
     {
         var list = items.ToList();
         if (list.Count == 0) return;
-        sb.Append('\n').Append(indent).Append(keyword).Append(string.Join(",", list)).Append(suffix);
+        sb.Append(lineStart).Append(keyword).Append(string.Join(",", list)).Append(suffix);
     }
+
+    /// <summary>The template's line ending, so added lines match it.</summary>
+    private static string NewLine(MermaidFlowchart template) => template.Source.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
 
     private static string UniqueClassName(MermaidFlowchart template, string name)
     {

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.Core.Workflows;
+using SessionAnalytics.Tests.Fixtures;
 using SessionAnalytics.Tests.Infrastructure;
 
 namespace SessionAnalytics.Tests.Workflows;
@@ -123,5 +124,28 @@ public class ConvertToSessionMermaidCommandTests : IDisposable
         Assert.Equal(typeof(Hashtable), command.Parameters["WorkflowEdges"].ParameterType);
         Assert.Contains(command.OutputType, t => t.Type == typeof(WorkflowDiagram));
         Assert.True(command.Parameters["Stats"].Attributes.OfType<ParameterAttribute>().Single().ValueFromPipeline);
+    }
+
+    [Fact]
+    public void FromTranscriptToDiagramThroughTheWholePipeline()
+    {
+        // A real transcript (JSONL) whose cwd holds .claude/skills: Get-ClaudeSession | ConvertTo-SessionStats | ConvertTo-SessionMermaid.
+        using var home = new TempClaudeHome();
+        using var repo = new TempDirectory();
+        SkillFixtures.Write(Path.Combine(repo.Path, ".claude", "skills"), "tdd", SkillFixtures.TddSkill);
+        const string opus = "claude-opus-4-6";
+        var session = new TranscriptBuilder("cccc3333-0000-0000-0000-000000000003", cwd: repo.Path, branch: "fix/ci");
+        session.User("fix CI")
+            .Skill(opus, new TranscriptBuilder.Usage(10, 20), "tdd:ci").Advance(TimeSpan.FromMinutes(3))
+            .Skill(opus, new TranscriptBuilder.Usage(10, 20), "rca:ci").Advance(TimeSpan.FromMinutes(3))
+            .Skill(opus, new TranscriptBuilder.Usage(10, 20), "tdd:ci");
+        home.Write(session);
+        using var host = new ModuleHost(new Dictionary<string, string?> { ["CLAUDE_CONFIG_DIR"] = home.ConfigDirectory });
+        var r = host.Run("Get-ClaudeSession -Branch 'fix/*' | ConvertTo-SessionStats | ConvertTo-SessionMermaid").AssertNoErrors();
+        var diagram = Assert.Single(r.Of<WorkflowDiagram>());
+        Assert.Equal(("cccc3333-0000-0000-0000-000000000003", "tdd", "derived"), (diagram.SessionId, diagram.Family, diagram.EdgeSource));
+        Assert.Equal(Path.Combine(repo.Path, ".claude", "skills", "tdd", "SKILL.md"), diagram.TemplatePath);
+        Assert.Equal(new Dictionary<string, int> { ["TDDCI->PUSH"] = 1, ["PUSH->CI"] = 1, ["CI->RCACI"] = 1, ["RCACI->TDDCI"] = 1 }, diagram.Edges);
+        Assert.Contains("CI -->|\"CI failed (1x)\"| RCACI", diagram.Mermaid);
     }
 }

@@ -220,4 +220,20 @@ public class MermaidAnnotatorTests
             }
         }
     }
+
+    [Fact]
+    public void KeepsFrontMatterAndWindowsLineEndings()
+    {
+        const string chart = "---\r\ntitle: CI loop\r\n---\r\nflowchart LR\r\n\tA[ci:status] --> B{ok?}\r\n\tB -->|no| A\r\n\tlinkStyle 0 stroke:#000\r\n\tstyle A fill:#fff\r\n";
+        var template = MermaidFlowchart.Parse(chart);
+        var a = MermaidAnnotator.Annotate(template, E(("A->B", 2), ("B->A", 1)));
+        Assert.StartsWith("---\r\ntitle: CI loop\r\n---\r\nflowchart LR\r\n", a.Mermaid);
+        Assert.Contains("\tB -->|\"no (1x)\"| A\r\n", a.Mermaid);
+        Assert.DoesNotContain("stroke:#000", a.Mermaid);
+        Assert.DoesNotContain("fill:#fff", a.Mermaid);
+        Assert.Contains("\r\n\tlinkStyle 0,1 stroke:#4CAF50,stroke-width:3px\r\n", a.Mermaid);
+        Assert.DoesNotContain("\n", a.Mermaid.Replace("\r\n", ""));
+        var reparsed = MermaidFlowchart.Parse(a.Mermaid);
+        Assert.Equal(template.Links.Select(l => (l.From, l.To)), reparsed.Links.Select(l => (l.From, l.To)));
+    }
 }

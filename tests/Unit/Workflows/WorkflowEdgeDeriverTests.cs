@@ -141,4 +141,20 @@ public class WorkflowEdgeDeriverTests
         Assert.Equal("TDDCI->PUSH=1 PUSH->CI=1 CI->RCACI=1 RCACI->TDDCI=1 TDDKIND->LOCAL=1 LOCAL->TDDCI=1", Edges(derivation.Edges));
         Assert.Equal(["tdd:ci -> tdd:kind"], derivation.UnconnectedTransitions);
     }
+
+    [Fact]
+    public void TheExampleInTheDocumentationHolds()
+    {
+        // docs/about_SessionAnalytics.md, "Workflow edges": keep the two in step.
+        const string chart = """
+            flowchart TD
+                TDDCI["/tdd:ci"] --> PUSH>git push] --> CI{CI green?}
+                CI -->|CI failed| RCACI[rca:ci]
+                RCACI -.->|fix found| TDDCI
+            """;
+        var doc = File.ReadAllText(Path.Combine(Infrastructure.ModuleHost.RepoRoot, "docs", "about_SessionAnalytics.md"));
+        Assert.Contains(chart.Replace("\r", ""), doc);
+        Assert.Contains("`TDDCI->PUSH = 1`, `PUSH->CI = 1`, `CI->RCACI = 1`,\n`RCACI->TDDCI = 1`", doc);
+        Assert.Equal("TDDCI->PUSH=1 PUSH->CI=1 CI->RCACI=1 RCACI->TDDCI=1", Edges(Derive(chart, "tdd:ci", "session:post", "rca:ci", "tdd:ci")));
+    }
 }

@@ -1,0 +1,64 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SessionAnalytics.Core.GitHub;
+
+/// <summary>A repository as owner/name.</summary>
+public sealed record RepositoryRef(string Owner, string Name)
+{
+    public string FullName => Owner + "/" + Name;
+
+    public override string ToString() => FullName;
+
+    /// <summary>"owner/name" (a trailing ".git" is allowed); also a repository's web or clone URL.</summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out RepositoryRef? repository)
+    {
+        repository = null;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        text = text.Trim();
+        if (GitRemote.TryParseUrl(text, out repository, out _)) return true;
+        var parts = text.Split('/');
+        if (parts.Length != 2) return false;
+        var name = parts[1].EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? parts[1][..^4] : parts[1];
+        if (!IsValidSegment(parts[0]) || !IsValidSegment(name)) return false;
+        repository = new RepositoryRef(parts[0], name);
+        return true;
+    }
+
+    /// <summary>GitHub owner and repository names: letters, digits, '-', '_', '.'; not "." or "..".</summary>
+    internal static bool IsValidSegment(string s) =>
+        s.Length > 0 && s != "." && s != ".." && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}
+
+public enum GitHubTargetKind
+{
+    PullRequest,
+    Issue,
+}
+
+/// <summary>A pull request or issue that session comments go to.</summary>
+public sealed record GitHubTarget(RepositoryRef Repository, GitHubTargetKind Kind, int Number)
+{
+    /// <summary>The PR or issue page, when the API returned it.</summary>
+    public string? HtmlUrl { get; init; }
+    public string? Title { get; init; }
+    /// <summary>"open", "closed" or "merged".</summary>
+    public string? State { get; init; }
+
+    /// <summary>The design's target_type: "pr" or "issue".</summary>
+    public string TypeName => Kind == GitHubTargetKind.PullRequest ? "pr" : "issue";
+
+    public override string ToString() => $"{(Kind == GitHubTargetKind.PullRequest ? "PR" : "issue")} #{Number} in {Repository}";
+}
+
+/// <summary>An issue or pull request comment as the API returned it.</summary>
+public sealed record GitHubComment(long Id, string Body, string? AuthorLogin, string? HtmlUrl, DateTimeOffset CreatedAt, DateTimeOffset? UpdatedAt)
+{
+    public override string ToString() => HtmlUrl ?? $"comment {Id}";
+}
+
+public sealed record GitHubPullRequest(int Number, string State, bool Merged, string? HeadRef, string? HeadLabel, string? HtmlUrl, string? Title);
+
+public sealed record GitHubIssue(int Number, string State, bool IsPullRequest, string? HtmlUrl, string? Title);
+
+/// <summary>How far a paged listing has come: pages read, pages in all (from the Link header's "last"), items so far.</summary>
+public readonly record struct PageProgress(int Page, int TotalPages, int Items);

@@ -1,0 +1,176 @@
+using SessionAnalytics.Core.Comments;
+using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Stats;
+
+namespace SessionAnalytics.Core.GitHub;
+
+public sealed class SessionSummaryUpdaterOptions
+{
+    /// <summary>The login to assume when the token may not read GET /user (GitHub Actions: github-actions[bot]).</summary>
+    public string? IntegrationLogin { get; init; }
+
+    /// <summary>Read-render-write rounds before giving up on concurrent writers.</summary>
+    public int MaxRounds { get; init; } = 10;
+
+    /// <summary>
+    /// The pause before re-reading after a write, given the round number: a little random so that publishers started
+    /// together do not keep meeting in lock-step.
+    /// </summary>
+    public Func<int, CancellationToken, Task> PauseBetweenRounds { get; init; } =
+        (round, cancellation) => Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 150 + 100 * Math.Min(round, 5))), cancellation);
+}
+
+/// <summary>
+/// Writes the pinned summary of a PR or issue (design, "Reliability Guarantees" 1 and 5): always recomputed from
+/// every session comment on it (all pages, any author), never incremented. Several publishers may finish at once, so
+/// it converges instead of trusting one read:
+/// <list type="number">
+/// <item>read all comments; parse every session comment (unreadable ones are left out with a warning naming them);</item>
+/// <item>render the summary; among this account's <c>&lt;!-- SESSION_SUMMARY --&gt;</c> comments keep the oldest:
+/// create it if there is none, update it if its body differs, delete the others (left by a race);</item>
+/// <item>if anything was written, read again and repeat: the work is done when a read shows exactly one summary of
+/// this account whose body is the rendering of the sessions in that same read.</item>
+/// </list>
+/// The last writer always ends with such a read, so the final summary counts every session that exists by then.
+/// </summary>
+public sealed class SessionSummaryUpdater(GitHubApi api, SessionSummaryUpdaterOptions? options = null)
+{
+    public const string NotConvergedWarningId = "SessionSummaryNotConverged";
+
+    private readonly SessionSummaryUpdaterOptions _options = options ?? new SessionSummaryUpdaterOptions();
+    private readonly IDiagnostics _diagnostics = api.Diagnostics;
+    private readonly HashSet<long> _reported = [];
+
+    public async Task<SessionSummaryResult> UpdateAsync(GitHubTarget target, CancellationToken cancellation = default)
+    {
+        var login = await api.GetAuthenticatedLoginAsync(_options.IntegrationLogin, cancellation).ConfigureAwait(false);
+        var summaryOptions = new SummaryOptions { TargetType = target.TypeName, TargetNumber = target.Number, Status = target.State };
+        long? createdId = null;
+        bool wroteKept = false;
+        int removed = 0;
+
+        for (int round = 1; round <= _options.MaxRounds; round++)
+        {
+            var comments = await CommentListing.ListAsync(api, target, cancellation).ConfigureAwait(false);
+            var (sessions, skipped) = ReadSessions(comments, target);
+            var rendered = SessionSummaryRenderer.RenderDetailed(sessions, summaryOptions);
+            var ours = comments.Where(c => SessionCommentPublisher.SameLogin(c.AuthorLogin, login) && SummaryParser.IsSummaryComment(c.Body))
+                .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToList();
+            ReportForeignSummaries(comments, login);
+
+            bool wrote = false;
+            GitHubComment? kept = ours.FirstOrDefault();
+            try
+            {
+                if (kept is null)
+                {
+                    if (sessions.Count == 0)
+                    {
+                        _diagnostics.Verbose($"No session comments on {target}: no summary to write.");
+                        return Result(target, CommentAction.Skipped, null, sessions, skipped, removed, round, true);
+                    }
+                    kept = await api.CreateCommentAsync(target.Repository, target.Number, rendered.Body, cancellation).ConfigureAwait(false);
+                    createdId = kept.Id;
+                    wrote = true;
+                    _diagnostics.Verbose($"Created the summary {kept} of {sessions.Count} session(s) on {target}.");
+                }
+                else if (!SessionCommentPublisher.SameBody(kept.Body, rendered.Body))
+                {
+                    var url = kept.HtmlUrl;
+                    kept = await api.UpdateCommentAsync(target.Repository, kept.Id, rendered.Body, cancellation).ConfigureAwait(false);
+                    kept = kept with { HtmlUrl = kept.HtmlUrl ?? url };
+                    wroteKept = wrote = true;
+                    _diagnostics.Verbose($"Updated the summary {kept} to {sessions.Count} session(s) (round {round}).");
+                }
+                foreach (var duplicate in ours.Skip(1))
+                {
+                    wrote = true;
+                    if (await api.DeleteCommentAsync(target.Repository, duplicate.Id, cancellation).ConfigureAwait(false))
+                    {
+                        removed++;
+                        _diagnostics.Verbose($"Deleted the extra summary {duplicate} (a concurrent publisher's); {ours[0]} is kept.");
+                    }
+                }
+            }
+            catch (EngineException e) when (SessionCommentPublisher.IsLostAnswer(e))
+            {
+                // The write may or may not have happened: the next round's read tells.
+                _diagnostics.Verbose($"Writing the summary failed ({e.Error.Message}); reading again.");
+                wrote = true;
+            }
+
+            if (!wrote)
+            {
+                var action = createdId == kept!.Id ? CommentAction.Created : wroteKept ? CommentAction.Updated : CommentAction.Unchanged;
+                if (round > 1) _diagnostics.Verbose($"The summary on {target} matches its {sessions.Count} session(s) after {round} rounds.");
+                return Result(target, action, kept, sessions, skipped, removed, round, true);
+            }
+            if (round < _options.MaxRounds) await _options.PauseBetweenRounds(round, cancellation).ConfigureAwait(false);
+        }
+
+        _diagnostics.Warning($"The summary on {target} was rewritten {_options.MaxRounds} times while other publishers kept changing the comments; " +
+                             "it may miss the latest session. Run Update-SessionSummary again when they are done.");
+        return new SessionSummaryResult
+        {
+            Repository = target.Repository.FullName, Number = target.Number, TargetType = target.TypeName,
+            Action = createdId is not null ? CommentAction.Created : CommentAction.Updated,
+            DuplicatesRemoved = removed, Rounds = _options.MaxRounds, Converged = false,
+        };
+    }
+
+    /// <summary>Every readable session comment's stats; unreadable ones are counted and named once in a warning.</summary>
+    private (List<SessionStats> Sessions, int Skipped) ReadSessions(IReadOnlyList<GitHubComment> comments, GitHubTarget target)
+    {
+        var sessions = new List<SessionStats>();
+        var where = new Dictionary<string, List<GitHubComment>>(StringComparer.Ordinal);
+        int skipped = 0;
+        foreach (var comment in comments)
+        {
+            if (!SessionCommentParser.IsSessionComment(comment.Body)) continue;
+            if (!SessionCommentParser.TryParse(comment.Body, out var stats, out var error))
+            {
+                skipped++;
+                if (_reported.Add(comment.Id))
+                    _diagnostics.Warning($"Comment {comment} (id {comment.Id}) on {target} looks like a session comment but cannot be read: {error} It is left out of the summary.");
+                continue;
+            }
+            sessions.Add(stats);
+            if (!where.TryGetValue(stats.SessionId, out var list)) where[stats.SessionId] = list = [];
+            list.Add(comment);
+        }
+        foreach (var (sessionId, list) in where.Where(w => w.Value.Count > 1))
+            if (_reported.Add(list[1].Id))
+                _diagnostics.Warning($"Session {SessionStats.ShortId(sessionId)} has {list.Count} comments on {target} ({string.Join(", ", list)}); the summary counts it once.");
+        return (sessions, skipped);
+    }
+
+    private void ReportForeignSummaries(IReadOnlyList<GitHubComment> comments, string login)
+    {
+        foreach (var c in comments)
+            if (!SessionCommentPublisher.SameLogin(c.AuthorLogin, login) && SummaryParser.IsSummaryComment(c.Body) && _reported.Add(c.Id))
+                _diagnostics.Verbose($"The summary {c} belongs to {c.AuthorLogin}; only its author can edit it, so this account keeps its own.");
+    }
+
+    private static SessionSummaryResult Result(GitHubTarget target, CommentAction action, GitHubComment? comment,
+        List<SessionStats> sessions, int skipped, int removed, int rounds, bool converged)
+    {
+        var data = SessionSummaryData.Aggregate(sessions);
+        return new SessionSummaryResult
+        {
+            Repository = target.Repository.FullName,
+            Number = target.Number,
+            TargetType = target.TypeName,
+            Action = action,
+            CommentId = comment?.Id ?? 0,
+            Url = comment?.HtmlUrl,
+            SessionCount = data.SessionCount,
+            TotalCostUsd = data.TotalCostUsd,
+            TotalCommits = data.TotalCommits,
+            TotalTokens = data.TotalTokens,
+            SkippedComments = skipped,
+            DuplicatesRemoved = removed,
+            Rounds = rounds,
+            Converged = converged,
+        };
+    }
+}
