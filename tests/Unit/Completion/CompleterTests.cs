@@ -120,3 +120,79 @@ public sealed class CompleterTests : IDisposable
         Assert.All(Texts("Test-ModelCompletion -Model claude-son"), t => Assert.StartsWith("claude-sonnet-", t));
     }
 }
+
+/// <summary>
+/// -Repository completion reads GITHUB_REPOSITORY, which GitHub Actions always sets: these tests control it, so they
+/// run alone (the variable is process-wide).
+/// </summary>
+[Collection(SessionAnalytics.Tests.ReadmeExamples.ProcessEnvironmentCollection.Name)]
+public sealed class RepositoryCompleterTests : IDisposable
+{
+    private readonly string? _savedRepository = Environment.GetEnvironmentVariable("GITHUB_REPOSITORY");
+    private readonly TempClaudeHome _home = new();
+    private readonly ModuleHost _host;
+
+    public RepositoryCompleterTests()
+    {
+        Environment.SetEnvironmentVariable("GITHUB_REPOSITORY", null);
+        _host = new ModuleHost();
+    }
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        _home.Dispose();
+        Environment.SetEnvironmentVariable("GITHUB_REPOSITORY", _savedRepository);
+    }
+
+    private List<CompletionResult> Complete(string line) =>
+        _host.Run("param($line) (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches", line)
+            .AssertNoErrors().Of<CompletionResult>();
+
+    private List<string> Texts(string line) => Complete(line).Select(c => c.CompletionText).ToList();
+
+    [Fact]
+    public void RepositoryCompletesOwnerAndNameFromTheRemotesOfTheCurrentDirectory()
+    {
+        // A clone as git leaves it; the completer reads .git/config from a subdirectory upwards.
+        var clone = Path.Combine(_home.Root, "widget");
+        Directory.CreateDirectory(Path.Combine(clone, ".git"));
+        Directory.CreateDirectory(Path.Combine(clone, "src"));
+        File.WriteAllText(Path.Combine(clone, ".git", "config"), """
+            [core]
+                bare = false
+            [remote "upstream"]
+                url = git@github.com:upstream-org/widget.git
+            [remote "origin"]
+                url = https://dev:ghp_secret123@github.com/octo-org/widget.git
+                fetch = +refs/heads/*:refs/remotes/origin/*
+            [remote "local"]
+                url = /srv/git/mirror
+            """);
+        _host.Run("$ExecutionContext.SessionState.Path.SetLocation($args[0]) | Out-Null", Path.Combine(clone, "src")).AssertNoErrors();
+
+        var all = Complete("Publish-SessionComment -Repository ");
+        Assert.Equal(["octo-org/widget", "upstream-org/widget"], all.Select(c => c.CompletionText));
+        Assert.Equal("origin: https://github.com/octo-org/widget.git", all[0].ToolTip);
+        Assert.DoesNotContain(all, c => c.ToolTip.Contains("secret") || c.ToolTip.Contains("dev:"));
+        Assert.Equal(["upstream-org/widget"], Texts("Export-SessionAnalytics -Repository up"));
+        Assert.Equal(["octo-org/widget"], Texts("Update-SessionSummary -Repository oct"));
+    }
+
+    [Fact]
+    public void RepositoryOutsideAnyCloneCompletesNothing()
+    {
+        _host.Run("$ExecutionContext.SessionState.Path.SetLocation($args[0]) | Out-Null", _home.Root).AssertNoErrors();
+        Assert.Empty(Texts("Publish-SessionComment -Repository "));
+    }
+
+    [Fact]
+    public void GitHubRepositoryFromTheEnvironmentComesFirst()
+    {
+        Environment.SetEnvironmentVariable("GITHUB_REPOSITORY", "ci-org/ci-repo");
+        _host.Run("$ExecutionContext.SessionState.Path.SetLocation($args[0]) | Out-Null", _home.Root).AssertNoErrors();
+        var result = Assert.Single(Complete("Publish-SessionComment -Repository "));
+        Assert.Equal("ci-org/ci-repo", result.CompletionText);
+        Assert.Equal("GITHUB_REPOSITORY", result.ToolTip);
+    }
+}
