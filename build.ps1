@@ -85,6 +85,8 @@ function Invoke-PesterSuite {
     $configuration.TestResult.OutputFormat = 'NUnitXml'
     $configuration.TestResult.OutputPath = Join-Path $TestResultsDirectory 'pester.xml'
 
+    # Tests run as a user's session would: without this script's strict mode.
+    Set-StrictMode -Off
     # The tests import the built module from here (tests/Pester/*.Tests.ps1 read SESSIONANALYTICS_MODULE).
     $previous = $env:SESSIONANALYTICS_MODULE
     $env:SESSIONANALYTICS_MODULE = $ManifestPath
