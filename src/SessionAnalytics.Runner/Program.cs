@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
 using System.Text.Json;
+using SessionAnalytics.Runner;
 
 // Runs PowerShell pipelines with the SessionAnalytics module imported, on a machine with only the .NET SDK:
 //   dotnet run --project src/SessionAnalytics.Runner -- "Get-ClaudeSession | ConvertTo-SessionStats"
@@ -42,7 +43,8 @@ if (modulePath is null || !File.Exists(modulePath))
 
 var state = InitialSessionState.CreateDefault2();
 state.ImportPSModule(modulePath);
-using var runspace = RunspaceFactory.CreateRunspace(state);
+var host = new RunnerHost();
+using var runspace = RunspaceFactory.CreateRunspace(host, state);
 runspace.Open();
 using var ps = PowerShell.Create(runspace);
 ps.AddScript(string.Join(' ', scriptParts));
@@ -77,4 +79,4 @@ catch (RuntimeException e)
     Console.Error.WriteLine($"ERROR: {e.Message} [{e.ErrorRecord?.FullyQualifiedErrorId}]");
     return 1;
 }
-return failed || ps.HadErrors ? 1 : 0;
+return host.ExitCode ?? (failed || ps.HadErrors ? 1 : 0);

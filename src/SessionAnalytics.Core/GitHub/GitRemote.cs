@@ -54,6 +54,25 @@ public static class GitRemote
         return null;
     }
 
+    /// <summary>Every remote of the git config text that has a URL, in order of first appearance (for completion).</summary>
+    public static IReadOnlyList<(string Remote, string Url)> ReadRemotes(IEnumerable<string> configLines)
+    {
+        var lines = configLines.ToList();
+        var names = new List<string>();
+        foreach (var raw in lines)
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] != '[') continue;
+            var end = line.LastIndexOf(']');
+            var inner = end > 0 ? line[1..end].Trim() : "";
+            var space = inner.IndexOf(' ');
+            if (space < 0 || !inner[..space].Equals("remote", StringComparison.OrdinalIgnoreCase)) continue;
+            var sub = inner[(space + 1)..].Trim();
+            if (sub.Length >= 2 && sub[0] == '"' && sub[^1] == '"' && !names.Contains(sub[1..^1])) names.Add(sub[1..^1]);
+        }
+        return names.Select(n => (Remote: n, Url: ReadRemoteUrl(lines, n))).Where(r => r.Url is not null).Select(r => (r.Remote, r.Url!)).ToList();
+    }
+
     /// <summary>The <c>url</c> of <c>[remote "name"]</c> in git config text (the last one wins, as in git).</summary>
     public static string? ReadRemoteUrl(IEnumerable<string> configLines, string remote = "origin")
     {

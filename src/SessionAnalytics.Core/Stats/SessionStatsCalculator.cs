@@ -44,6 +44,11 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
                         $"{path}:{lineNumber}: not valid UTF-8; the line is skipped, the rest of the session is kept.", $"{path}:{lineNumber}"));
                 return;
             }
+            if (TranscriptEnvelope.TryReadNonBillable(line.Span, out var envelope))
+            {
+                run.NonBillable(envelope, kind);
+                return;
+            }
             JsonDocument doc;
             try
             {
@@ -105,10 +110,35 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
         public bool Resolved;
     }
 
+    /// <summary>
+    /// The uuids of the lines seen so far. Claude Code's uuids are lowercase GUIDs, kept here as 16-byte values: as
+    /// strings they cost ~120 bytes a line, which on a 700 MB transcript (~370k lines) was the largest part of the
+    /// session's memory. Any other text (upper case, other formats) is kept as it is, so equality stays ordinal.
+    /// </summary>
+    private sealed class SeenUuids
+    {
+        private readonly HashSet<Guid> _guids = [];
+        private readonly HashSet<string> _other = new(StringComparer.Ordinal);
+
+        /// <returns>false when this uuid was seen before.</returns>
+        public bool Add(JsonElement uuid)
+        {
+            if (uuid.TryGetGuid(out var guid))
+            {
+                Span<byte> canonical = stackalloc byte[36];
+                if (System.Buffers.Text.Utf8Formatter.TryFormat(guid, canonical, out var written, 'D') && uuid.ValueEquals(canonical[..written]))
+                    return _guids.Add(guid);
+            }
+            return _other.Add(uuid.GetString()!);
+        }
+    }
+
     /// <summary>Everything collected from the lines of one session, then turned into <see cref="SessionStats"/>.</summary>
     private sealed class Accumulator(string sessionId, IReadOnlySet<string> siblingSessions)
     {
-        private readonly HashSet<string> _uuids = new(StringComparer.Ordinal);
+        private readonly SeenUuids _uuids = new();
+        // Strings kept once per response or tool call (model ids, tool names) share one instance per value.
+        private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
         private readonly Dictionary<(string MessageId, string RequestId), ResponseRecord> _responses = [];
         private readonly List<ResponseRecord> _unkeyedResponses = [];
         private readonly HashSet<string> _toolUseIds = new(StringComparer.Ordinal);
@@ -130,28 +160,23 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
         private readonly HashSet<string> _agentFiles = new(StringComparer.Ordinal);
         private string? _cwd, _version;
 
+        /// <summary>A progress, snapshot or queue line: it counts for time and session metadata only.</summary>
+        public void NonBillable(TranscriptEnvelope line, TranscriptFileKind fileKind)
+        {
+            if (IsReplay(line.SessionId, fileKind)) return;
+            if (line.Timestamp is DateTimeOffset t) _timestamps.Add(t.UtcTicks);
+            Metadata(fileKind, line.Cwd, line.Version, line.GitBranch);
+        }
+
         public void Line(JsonElement line, TranscriptFileKind fileKind, string? fileAgent)
         {
             var type = line.Str("type");
-            // Resumed sessions replay earlier lines under a new file: lines of another session that has its own
-            // transcript beside this one are that session's, and a uuid counts once.
-            if (fileKind == TranscriptFileKind.Main && line.Str("sessionId") is string lineSession && lineSession != sessionId &&
-                siblingSessions.Contains(lineSession)) return;
-            if (line.Str("uuid") is string uuid && !_uuids.Add(uuid)) return;
+            if (IsReplay(line.Str("sessionId"), fileKind)) return;
+            if (line.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String && !_uuids.Add(uuid)) return;
             var ts = line.Timestamp();
             if (ts is DateTimeOffset t) _timestamps.Add(t.UtcTicks);
             long ticks = ts?.UtcTicks ?? (_timestamps.Count > 0 ? _timestamps[^1] : 0);
-
-            if (fileKind == TranscriptFileKind.Main)
-            {
-                _cwd ??= line.Str("cwd");
-                if (line.Str("version") is string v) _version = v;
-                if (line.Str("gitBranch") is { Length: > 0 } b && (_branches.Count == 0 || _branches[^1] != b))
-                {
-                    _branches.Remove(b);
-                    _branches.Add(b);
-                }
-            }
+            Metadata(fileKind, line.Str("cwd"), line.Str("version"), line.Str("gitBranch"));
             var agent = fileAgent ?? (line.Str("agentId") is { Length: > 0 } a && line.True("isSidechain") ? a : null);
             if (fileAgent is not null) _agentFiles.Add(fileAgent);
 
@@ -165,6 +190,25 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
                     break;
                 // "progress" lines (agent_progress replays subagent responses inside the parent file; hook and bash
                 // progress carry nothing billable) are never counted: the subagent's own file or lines are.
+            }
+        }
+
+        /// <summary>
+        /// Resumed sessions replay earlier lines under a new file: lines of another session that has its own transcript
+        /// beside this one are that session's.
+        /// </summary>
+        private bool IsReplay(string? lineSession, TranscriptFileKind fileKind) =>
+            fileKind == TranscriptFileKind.Main && lineSession is not null && lineSession != sessionId && siblingSessions.Contains(lineSession);
+
+        private void Metadata(TranscriptFileKind fileKind, string? cwd, string? version, string? branch)
+        {
+            if (fileKind != TranscriptFileKind.Main) return;
+            _cwd ??= cwd;
+            if (version is not null) _version = version;
+            if (branch is { Length: > 0 } && (_branches.Count == 0 || _branches[^1] != branch))
+            {
+                _branches.Remove(branch);
+                _branches.Add(branch);
             }
         }
 
@@ -185,7 +229,7 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
                 var split = usage.Obj("cache_creation");
                 var write1h = Math.Min(split.Long("ephemeral_1h_input_tokens"), cacheWrite);
                 var tokens = new ResponseTokens(usage.Long("input_tokens"), usage.Long("output_tokens"), cacheWrite - write1h, write1h, usage.Long("cache_read_input_tokens"));
-                var record = new ResponseRecord(model, tokens, ticks, agent, sidechain);
+                var record = new ResponseRecord(Shared(model), tokens, ticks, agent, sidechain);
                 if (message.Str("id") is string messageId && line.Str("requestId") is string requestId)
                 {
                     var key = (messageId, requestId);
@@ -205,7 +249,7 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
                 if (block.Str("type") != "tool_use" || block.Str("id") is not string id || block.Str("name") is not string name) continue;
                 if (!_toolUseIds.Add(id)) continue;
                 _tools[name] = _tools.GetValueOrDefault(name) + 1;
-                _toolNames[id] = name;
+                _toolNames[id] = Shared(name);
                 var input = block.Obj("input");
                 switch (name)
                 {
@@ -242,7 +286,7 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
                 var blockType = block.Str("type");
                 if (blockType == "text") { prompt = true; continue; }
                 if (blockType != "tool_result" || block.Str("tool_use_id") is not string id) continue;
-                if (!_toolResultIds.Add(id)) continue;
+                if (!_toolResultIds.Add(_toolUseIds.TryGetValue(id, out var known) ? known : id)) continue;
                 ToolResult(line, block, id, ticks);
             }
             if (prompt && mainThread && !line.True("isMeta") && !line.True("isCompactSummary")) _promptTicks.Add(ticks);
@@ -300,6 +344,13 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
                 Fail(ProblemKind.ToolError, key, $"{what} failed: {TranscriptText.FirstLine(StripErrorPrefix(text), 120)}", ticks);
             }
             else Resolve(key);
+        }
+
+        private string Shared(string value)
+        {
+            if (_shared.TryGetValue(value, out var existing)) return existing;
+            _shared[value] = value;
+            return value;
         }
 
         private void Fail(ProblemKind kind, string key, string description, long ticks)

@@ -48,11 +48,23 @@ internal static class TranscriptText
     /// </summary>
     public static string FirstLine(string text, int max = 160)
     {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (lines.Length == 0) return "";
-        var line = lines[0];
-        if (line.EndsWith(':') && lines.Length > 1) line = line + " " + lines[1];
+        // Only the first two non-empty lines are looked at: failing output can be megabytes long.
+        var rest = text.AsSpan();
+        var line = NextLine(ref rest);
+        if (line.EndsWith(":") && NextLine(ref rest) is { Length: > 0 } reason) line = string.Concat(line, " ", reason);
         line = Comments.SecretRedactor.Redact(line) ?? "";
         return line.Length > max ? string.Concat(line.AsSpan(0, max - 1), "…") : line;
+    }
+
+    private static string NextLine(ref ReadOnlySpan<char> rest)
+    {
+        while (!rest.IsEmpty)
+        {
+            var nl = rest.IndexOf('\n');
+            var line = (nl < 0 ? rest : rest[..nl]).Trim();
+            rest = nl < 0 ? [] : rest[(nl + 1)..];
+            if (!line.IsEmpty) return line.Length > 1000 ? line[..1000].ToString() : line.ToString();
+        }
+        return "";
     }
 }

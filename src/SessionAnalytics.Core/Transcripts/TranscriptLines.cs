@@ -1,9 +1,12 @@
+using System.Buffers;
 using SessionAnalytics.Core.Diagnostics;
 
 namespace SessionAnalytics.Core.Transcripts;
 
 /// <summary>
 /// Streams a JSONL transcript line by line with one reusable buffer, so memory stays flat whatever the file size.
+/// The buffer comes from the shared array pool: a fresh 1 MB array per file would land on the large-object heap and,
+/// over the hundreds of subagent files of a big corpus, force a full garbage collection every few files.
 /// A file that vanishes or fails mid-read keeps every line read so far and reports the failure; an oversized line is
 /// skipped with a warning instead of exhausting memory.
 /// </summary>
@@ -34,7 +37,8 @@ public static class TranscriptLines
 
         using (stream)
         {
-            var buffer = new byte[1 << 20];
+            var capacity = 1 << 20; // the buffer's usable length (a rented array may be longer)
+            var buffer = ArrayPool<byte>.Shared.Rent(capacity);
             int start = 0, end = 0;
             long lineNumber = 0;
             bool skipping = false; // inside an oversized line, discarding until its newline
@@ -43,7 +47,7 @@ public static class TranscriptLines
                 while (true)
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    if (end == buffer.Length)
+                    if (end == capacity)
                     {
                         if (start > 0)
                         {
@@ -51,16 +55,23 @@ public static class TranscriptLines
                             end -= start;
                             start = 0;
                         }
-                        else if (buffer.Length >= maxLineBytes)
+                        else if (capacity >= maxLineBytes)
                         {
                             diagnostics.Warning($"{path}:{lineNumber + 1}: line longer than {maxLineBytes / (1024 * 1024)} MB skipped.");
                             skipping = true;
                             start = end = 0;
                         }
-                        else Array.Resize(ref buffer, Math.Min(buffer.Length * 2, maxLineBytes));
+                        else
+                        {
+                            capacity = Math.Min(capacity * 2, maxLineBytes);
+                            var larger = ArrayPool<byte>.Shared.Rent(capacity);
+                            Buffer.BlockCopy(buffer, 0, larger, 0, end);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
                     }
 
-                    var read = stream.Read(buffer, end, buffer.Length - end);
+                    var read = stream.Read(buffer, end, capacity - end);
                     if (read == 0)
                     {
                         if (end > start && !skipping) onLine(++lineNumber, Trim(buffer.AsMemory(start, end - start), lineNumber));
@@ -86,6 +97,10 @@ public static class TranscriptLines
                 diagnostics.Error(new EngineError("TranscriptReadFailed", ErrorKind.ReadError,
                     $"Reading transcript '{path}' failed after line {lineNumber}: {e.Message}. The lines read so far are kept.", path, e));
                 return false;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }

@@ -50,16 +50,7 @@ public sealed class ConvertToSessionCommentCommand : SessionAnalyticsCmdlet
 
     protected override void BeginProcessing()
     {
-        if (SkillsPath is not null)
-        {
-            _skillsPath = GetUnresolvedProviderPathFromPSPath(SkillsPath);
-            if (!Directory.Exists(_skillsPath))
-                ThrowTerminating(new EngineException(new EngineError("SkillsPathNotFound", ErrorKind.ObjectNotFound,
-                    $"The skills directory '{_skillsPath}' does not exist.", _skillsPath)
-                {
-                    RecommendedAction = "Pass the folder that holds <skill>/SKILL.md files, usually .claude/skills in the repository.",
-                }));
-        }
+        _skillsPath = ResolveSkillsPath(SkillsPath);
         if (WorkflowEdges is not null) _edges = Engine(() => WorkflowEdgesArgument.Convert(WorkflowEdges));
     }
 

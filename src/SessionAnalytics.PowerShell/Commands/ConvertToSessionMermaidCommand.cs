@@ -37,18 +37,8 @@ public sealed class ConvertToSessionMermaidCommand : SessionAnalyticsCmdlet
 
     protected override void BeginProcessing()
     {
-        if (SkillsPath is not null)
-        {
-            _skillsPath = GetUnresolvedProviderPathFromPSPath(SkillsPath);
-            if (!Directory.Exists(_skillsPath))
-                ThrowTerminating(new EngineException(new EngineError("SkillsPathNotFound", ErrorKind.ObjectNotFound,
-                    $"The skills directory '{_skillsPath}' does not exist.", _skillsPath)
-                {
-                    RecommendedAction = "Pass the folder that holds <skill>/SKILL.md files, usually .claude/skills in the repository.",
-                }));
-            WriteVerbose($"Skills directory: {_skillsPath}");
-        }
-        if (WorkflowEdges is not null) _explicitEdges = ConvertEdges(WorkflowEdges);
+        _skillsPath = ResolveSkillsPath(SkillsPath);
+        if (WorkflowEdges is not null) _explicitEdges = Engine(() => WorkflowEdgesArgument.Convert(WorkflowEdges));
     }
 
     protected override void ProcessRecord()
@@ -64,46 +54,4 @@ public sealed class ConvertToSessionMermaidCommand : SessionAnalyticsCmdlet
             foreach (var diagram in diagrams) WriteObject(diagram);
         }
     }
-
-    /// <summary>@{ family = @{ 'FROM->TO' = count } } → the engine's dictionaries; anything else stops the command with WorkflowEdgesInvalid.</summary>
-    private Dictionary<string, IReadOnlyDictionary<string, int>> ConvertEdges(Hashtable table)
-    {
-        var result = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry family in table)
-        {
-            var name = family.Key?.ToString();
-            if (string.IsNullOrWhiteSpace(name)) Invalid("a family name is empty");
-            if (Unwrap(family.Value) is not IDictionary edges)
-            {
-                Invalid($"the value of '{name}' must be a hashtable of 'FROM->TO' = count");
-                throw new InvalidOperationException();
-            }
-            var converted = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (DictionaryEntry edge in edges)
-            {
-                var key = edge.Key?.ToString() ?? "";
-                if (MermaidAnnotator.ParseEdgeKey(key) is null) Invalid($"'{key}' in '{name}' is not of the form 'FROM->TO'");
-                int count;
-                try { count = Convert.ToInt32(Unwrap(edge.Value), CultureInfo.InvariantCulture); }
-                catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
-                {
-                    Invalid($"the count of '{key}' in '{name}' is not a whole number");
-                    throw;
-                }
-                if (count < 0) Invalid($"the count of '{key}' in '{name}' is negative");
-                converted[key] = count;
-            }
-            result[name!] = converted;
-        }
-        return result;
-    }
-
-    private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
-
-    private void Invalid(string reason) =>
-        ThrowTerminating(new EngineException(new EngineError("WorkflowEdgesInvalid", ErrorKind.InvalidArgument,
-            $"-WorkflowEdges: {reason}.", WorkflowEdges)
-        {
-            RecommendedAction = "Pass @{ <family> = @{ '<FROM>-><TO>' = <count> } }, e.g. @{ tdd = @{ 'TDDCI->HS' = 2 } }.",
-        }));
 }

@@ -47,6 +47,7 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
     /// <summary>The repository label of the report and dashboard. Default: the records' repositories.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.RepositoryCompleter))]
     public string? Repository { get; set; }
 
     /// <summary>The start of the period label. Default: the first session's date.</summary>

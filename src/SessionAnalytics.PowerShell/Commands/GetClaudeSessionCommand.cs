@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Text.Json;
 using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Transcripts;
+using SessionAnalytics.PowerShell.Completion;
 using SessionAnalytics.PowerShell.Infrastructure;
 
 namespace SessionAnalytics.PowerShell.Commands;
@@ -33,18 +34,21 @@ public sealed class GetClaudeSessionCommand : SessionAnalyticsCmdlet
     [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
     [Alias("session_id", "SessionId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public string[]? Id { get; set; }
 
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BranchCompleter))]
     public string[]? Branch { get; set; }
 
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProjectCompleter))]
     public string[]? Project { get; set; }
 
     [Parameter(ParameterSetName = PathSet)]

@@ -23,6 +23,7 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
     /// <summary>owner/name (or a repository URL), several allowed. Default: GITHUB_REPOSITORY, else the origin remote of the current folder.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "nameWithOwner")]
+    [ArgumentCompleter(typeof(Completion.RepositoryCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Repository { get; set; }
 

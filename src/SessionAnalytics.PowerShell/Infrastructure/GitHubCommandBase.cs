@@ -22,6 +22,7 @@ public abstract class GitHubCommandBase : SessionAnalyticsCmdlet, IDisposable
     /// <summary>owner/name; else GITHUB_REPOSITORY; else the origin remote of the session's directory or the current directory.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.RepositoryCompleter))]
     public string? Repository { get; set; }
 
     /// <summary>A GitHub token; else GH_TOKEN, GITHUB_TOKEN, or `gh auth token`.</summary>

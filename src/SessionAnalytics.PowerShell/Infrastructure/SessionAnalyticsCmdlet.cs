@@ -31,4 +31,22 @@ public abstract class SessionAnalyticsCmdlet : PSCmdlet
     }
 
     protected void Engine(Action work) => Engine(() => { work(); return 0; });
+
+    /// <summary>
+    /// A -SkillsPath the user gave, resolved and checked once: a missing folder stops the command
+    /// (SkillsPathNotFound) instead of silently drawing no diagrams. Null stays null (the session's cwd decides).
+    /// </summary>
+    protected string? ResolveSkillsPath(string? skillsPath)
+    {
+        if (skillsPath is null) return null;
+        var resolved = GetUnresolvedProviderPathFromPSPath(skillsPath);
+        if (!Directory.Exists(resolved))
+            ThrowTerminating(new EngineException(new EngineError("SkillsPathNotFound", ErrorKind.ObjectNotFound,
+                $"The skills directory '{resolved}' does not exist.", resolved)
+            {
+                RecommendedAction = "Pass the folder that holds <skill>/SKILL.md files, usually .claude/skills in the repository.",
+            }));
+        WriteVerbose($"Skills directory: {resolved}");
+        return resolved;
+    }
 }

@@ -68,4 +68,12 @@ public sealed class RunnerTests
         Assert.True(exit == 0, error);
         Assert.Equal("SessionAnalytics", output.Trim());
     }
+
+    [Fact]
+    public void WhatIf_messages_reach_the_console_without_a_token()
+    {
+        var (exit, output, error) = Run("$env:GH_TOKEN = $null; $env:GITHUB_TOKEN = $null; Get-ClaudeSession -Id 3f2a | Publish-SessionComment -Pr 652 -Repository acme/widget -ApiUrl http://127.0.0.1:9/ -WhatIf");
+        Assert.True(exit == 0, error);
+        Assert.Contains("What if: Performing the operation \"Publish the comment of session 3f2a9c41", output);
+    }
 }
