@@ -62,20 +62,7 @@ public static class SessionSummaryJson
             w.WriteNumber("cache_creation", d.CacheCreationTokens);
             w.WriteNumber("cache_read", d.CacheReadTokens);
             w.WriteEndObject();
-            w.WriteStartObject("models");
-            foreach (var m in d.Models)
-            {
-                w.WriteStartObject(m.Model);
-                w.WriteNumber("messages", m.Messages);
-                w.WriteNumber("input_tokens", m.InputTokens);
-                w.WriteNumber("output_tokens", m.OutputTokens);
-                w.WriteNumber("cache_creation_tokens", m.CacheCreationTokens);
-                w.WriteNumber("cache_read_tokens", m.CacheReadTokens);
-                w.WriteNumber("cache_creation_1h_tokens", m.CacheCreation1hTokens);
-                if (m.CostUsd is decimal c) w.WriteNumber("cost_usd", Math.Round(c, 4)); else w.WriteNull("cost_usd");
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
+            SessionStatsJson.WriteModels(w, d.Models);
             w.WriteStartArray("sessions");
             foreach (var s in d.Sessions)
             {
@@ -122,20 +109,7 @@ public static class SessionSummaryJson
                 if (t.TryGetProperty("number", out var n) && n.ValueKind == JsonValueKind.Number) targetNumber = n.GetInt32();
             }
             var totals = r.TryGetProperty("total_tokens", out var tt) && tt.ValueKind == JsonValueKind.Object ? tt : default;
-            var models = new List<ModelUsage>();
-            if (r.TryGetProperty("models", out var ms) && ms.ValueKind == JsonValueKind.Object)
-                foreach (var m in ms.EnumerateObject())
-                    models.Add(new ModelUsage
-                    {
-                        Model = m.Name,
-                        Messages = (int)Long(m.Value, "messages"),
-                        InputTokens = Long(m.Value, "input_tokens"),
-                        OutputTokens = Long(m.Value, "output_tokens"),
-                        CacheCreationTokens = Long(m.Value, "cache_creation_tokens"),
-                        CacheReadTokens = Long(m.Value, "cache_read_tokens"),
-                        CacheCreation1hTokens = Long(m.Value, "cache_creation_1h_tokens"),
-                        CostUsd = Dec(m.Value, "cost_usd"),
-                    });
+            var models = SessionStatsJson.ReadModels(r);
             var entries = new List<SessionSummaryEntry>();
             foreach (var s in sessions.EnumerateArray())
             {

@@ -51,20 +51,7 @@ public static class SessionStatsJson
         WriteDate(w, "ended_at", s.EndedAt);
         w.WriteNumber("duration_minutes", s.DurationMinutes);
 
-        w.WriteStartObject("models");
-        foreach (var m in s.Models)
-        {
-            w.WriteStartObject(m.Model);
-            w.WriteNumber("messages", m.Messages);
-            w.WriteNumber("input_tokens", m.InputTokens);
-            w.WriteNumber("output_tokens", m.OutputTokens);
-            w.WriteNumber("cache_creation_tokens", m.CacheCreationTokens);
-            w.WriteNumber("cache_read_tokens", m.CacheReadTokens);
-            w.WriteNumber("cache_creation_1h_tokens", m.CacheCreation1hTokens);
-            if (m.CostUsd is decimal c) w.WriteNumber("cost_usd", Math.Round(c, 4)); else w.WriteNull("cost_usd");
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
+        WriteModels(w, s.Models);
 
         w.WriteStartObject("total_tokens");
         w.WriteNumber("input", s.InputTokens);
@@ -180,20 +167,7 @@ public static class SessionStatsJson
             if (target.TryGetProperty("number", out var n) && n.ValueKind == JsonValueKind.Number) targetNumber = n.GetInt32();
         }
 
-        var models = new List<ModelUsage>();
-        if (r.TryGetProperty("models", out var ms) && ms.ValueKind == JsonValueKind.Object)
-            foreach (var m in ms.EnumerateObject())
-                models.Add(new ModelUsage
-                {
-                    Model = m.Name,
-                    Messages = (int)Long(m.Value, "messages"),
-                    InputTokens = Long(m.Value, "input_tokens"),
-                    OutputTokens = Long(m.Value, "output_tokens"),
-                    CacheCreationTokens = Long(m.Value, "cache_creation_tokens"),
-                    CacheReadTokens = Long(m.Value, "cache_read_tokens"),
-                    CacheCreation1hTokens = Long(m.Value, "cache_creation_1h_tokens"),
-                    CostUsd = m.Value.TryGetProperty("cost_usd", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDecimal() : null,
-                });
+        var models = ReadModels(r);
 
         var totals = r.TryGetProperty("total_tokens", out var t) && t.ValueKind == JsonValueKind.Object ? t : default;
         var tools = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -277,6 +251,45 @@ public static class SessionStatsJson
             SkillSequence = Strings(r, "skill_sequence"),
             UnpricedModels = Strings(r, "unpriced_models"),
         };
+    }
+
+    /// <summary>The "models" object, shared by the session and summary JSON: model id → its tokens and cost.</summary>
+    public static void WriteModels(Utf8JsonWriter w, IEnumerable<ModelUsage> models)
+    {
+        w.WriteStartObject("models");
+        foreach (var m in models)
+        {
+            w.WriteStartObject(m.Model);
+            w.WriteNumber("messages", m.Messages);
+            w.WriteNumber("input_tokens", m.InputTokens);
+            w.WriteNumber("output_tokens", m.OutputTokens);
+            w.WriteNumber("cache_creation_tokens", m.CacheCreationTokens);
+            w.WriteNumber("cache_read_tokens", m.CacheReadTokens);
+            w.WriteNumber("cache_creation_1h_tokens", m.CacheCreation1hTokens);
+            if (m.CostUsd is decimal c) w.WriteNumber("cost_usd", Math.Round(c, 4)); else w.WriteNull("cost_usd");
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    /// <summary>Reads the "models" object of <paramref name="parent"/>; absent → empty.</summary>
+    public static List<ModelUsage> ReadModels(JsonElement parent)
+    {
+        var models = new List<ModelUsage>();
+        if (parent.TryGetProperty("models", out var ms) && ms.ValueKind == JsonValueKind.Object)
+            foreach (var m in ms.EnumerateObject())
+                models.Add(new ModelUsage
+                {
+                    Model = m.Name,
+                    Messages = (int)Long(m.Value, "messages"),
+                    InputTokens = Long(m.Value, "input_tokens"),
+                    OutputTokens = Long(m.Value, "output_tokens"),
+                    CacheCreationTokens = Long(m.Value, "cache_creation_tokens"),
+                    CacheReadTokens = Long(m.Value, "cache_read_tokens"),
+                    CacheCreation1hTokens = Long(m.Value, "cache_creation_1h_tokens"),
+                    CostUsd = m.Value.TryGetProperty("cost_usd", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDecimal() : null,
+                });
+        return models;
     }
 
     private static void WriteNullableString(Utf8JsonWriter w, string name, string? value)
