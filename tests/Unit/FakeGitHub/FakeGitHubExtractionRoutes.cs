@@ -111,7 +111,7 @@ public static class FakeGitHubExtractionRoutes
             : matches.OrderByDescending(i => i.Number);
         var listed = sorted.Take(extras.SearchResultCap).ToList();
 
-        var (page, perPage) = Paging(http);
+        var (page, perPage) = FakeGitHubPaging.Requested(http);
         if ((page - 1) * perPage >= extras.SearchResultCap && page > 1)
             return Invalid($"Only the first {extras.SearchResultCap} search results are available");
         var root = FakeGitHubJson.Root(http);
@@ -252,33 +252,10 @@ public static class FakeGitHubExtractionRoutes
 
     // ------------------------------------------------------------------ paging of wrapped lists, errors
 
-    private static (int Page, int PerPage) Paging(HttpContext http)
-    {
-        var query = http.Request.Query;
-        var perPage = int.TryParse(query["per_page"], NumberStyles.None, CultureInfo.InvariantCulture, out var pp) && pp > 0
-            ? Math.Min(pp, FakeGitHubPaging.MaxPerPage) : FakeGitHubPaging.DefaultPerPage;
-        var page = int.TryParse(query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1;
-        return (page, perPage);
-    }
-
     /// <summary>A page of <paramref name="items"/> as {"total_count": n, "&lt;member&gt;": [...]} with GitHub's Link header.</summary>
     private static IResult WrappedPage<T>(HttpContext http, IReadOnlyList<T> items, int totalCount, string member, Func<T, object> toJson)
     {
-        var (page, perPage) = Paging(http);
-        var last = Math.Max(1, (items.Count + perPage - 1) / perPage);
-        var links = new List<string>();
-        if (page < last)
-        {
-            links.Add($"<{PageUrl(http, page + 1)}>; rel=\"next\"");
-            links.Add($"<{PageUrl(http, last)}>; rel=\"last\"");
-        }
-        if (page > 1)
-        {
-            links.Add($"<{PageUrl(http, 1)}>; rel=\"first\"");
-            links.Add($"<{PageUrl(http, Math.Min(page - 1, last))}>; rel=\"prev\"");
-        }
-        if (links.Count > 0) http.Response.Headers["Link"] = string.Join(", ", links);
-        var slice = items.Skip((page - 1) * perPage).Take(perPage).Select(i => JsonSerializer.SerializeToNode(toJson(i))).ToArray();
+        var slice = FakeGitHubPaging.Slice(http, items).Select(i => JsonSerializer.SerializeToNode(toJson(i))).ToArray();
         var body = new JsonObject
         {
             ["total_count"] = totalCount,
@@ -287,15 +264,6 @@ public static class FakeGitHubExtractionRoutes
         };
         if (member != "items") body.Remove("incomplete_results");
         return Results.Content(body.ToJsonString(), "application/json; charset=utf-8");
-    }
-
-    private static string PageUrl(HttpContext http, int page)
-    {
-        var parameters = http.Request.Query
-            .Where(q => q.Key != "page")
-            .Select(q => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(q.Value.ToString()))
-            .Append("page=" + page.ToString(CultureInfo.InvariantCulture));
-        return $"{FakeGitHubJson.Root(http)}{http.Request.Path.Value!.TrimStart('/')}?{string.Join("&", parameters)}";
     }
 
     private static IResult Invalid(string message) =>

@@ -137,11 +137,22 @@ public static class FakeGitHubPaging
     public const int DefaultPerPage = 30;
     public const int MaxPerPage = 100;
 
-    public static IResult Page<T>(HttpContext http, IReadOnlyList<T> items, Func<T, object> toJson)
+    public static IResult Page<T>(HttpContext http, IReadOnlyList<T> items, Func<T, object> toJson) =>
+        Results.Json(Slice(http, items).Select(toJson).ToList());
+
+    /// <summary>The requested page number and size.</summary>
+    public static (int Page, int PerPage) Requested(HttpContext http)
     {
         var query = http.Request.Query;
         var perPage = int.TryParse(query["per_page"], NumberStyles.None, CultureInfo.InvariantCulture, out var pp) && pp > 0 ? Math.Min(pp, MaxPerPage) : DefaultPerPage;
         var page = int.TryParse(query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1;
+        return (page, perPage);
+    }
+
+    /// <summary>The items of the requested page; sets the Link header. Bare arrays and wrapped lists page alike.</summary>
+    public static IEnumerable<T> Slice<T>(HttpContext http, IReadOnlyList<T> items)
+    {
+        var (page, perPage) = Requested(http);
         var last = Math.Max(1, (items.Count + perPage - 1) / perPage);
 
         var links = new List<string>();
@@ -156,9 +167,7 @@ public static class FakeGitHubPaging
             links.Add($"<{PageUrl(http, Math.Min(page - 1, last))}>; rel=\"prev\"");
         }
         if (links.Count > 0) http.Response.Headers["Link"] = string.Join(", ", links);
-
-        var slice = items.Skip((page - 1) * perPage).Take(perPage).Select(toJson).ToList();
-        return Results.Json(slice);
+        return items.Skip((page - 1) * perPage).Take(perPage);
     }
 
     private static string PageUrl(HttpContext http, int page)
