@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Stats;
 
 namespace SessionAnalytics.Core.Transcripts;
 
@@ -163,11 +164,17 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
 
     private void AttachAgentFiles(Candidate c, string projectDir)
     {
+        AddSessionFolder(c, projectDir);
+        foreach (var flat in SafeFiles(projectDir, "agent-*.jsonl"))
+            if (ReadSessionId(flat) == c.Id) c.AgentFiles.Add(flat);
+    }
+
+    /// <summary>2.1.x: every agent-*.jsonl under &lt;session-id&gt;/ (subagents, compaction calls, nested workflow folders).</summary>
+    private void AddSessionFolder(Candidate c, string projectDir)
+    {
         var folder = Path.Combine(projectDir, c.Id);
         if (Directory.Exists(folder))
             c.AgentFiles.AddRange(SafeFiles(folder, "agent-*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
-        foreach (var flat in SafeFiles(projectDir, "agent-*.jsonl"))
-            if (ReadSessionId(flat) == c.Id) c.AgentFiles.Add(flat);
     }
 
     private void ScanProjectDirectory(string projectDir, Dictionary<string, Candidate> candidates, SessionQuery query)
@@ -178,9 +185,7 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         {
             var c = new Candidate(Path.GetFileNameWithoutExtension(f), Path.GetFullPath(f), projectDir);
             mains[c.Id] = c;
-            var folder = Path.Combine(projectDir, c.Id);
-            if (Directory.Exists(folder))
-                c.AgentFiles.AddRange(SafeFiles(folder, "agent-*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+            AddSessionFolder(c, projectDir);
         }
         // 2.0.x: flat agent files beside the sessions, linked by the sessionId on their lines.
         foreach (var f in files.Where(TranscriptFile.IsAgentFile))
@@ -241,9 +246,9 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         foreach (var line in ReadLines(path, 0, HeadBytes))
         {
             if (!TryParse(line, out var e)) continue;
-            cwd ??= Str(e, "cwd");
-            version ??= Str(e, "version");
-            if (Timestamp(e) is DateTimeOffset t) { first ??= t; last = t; }
+            cwd ??= e.Str("cwd");
+            version ??= e.Str("version");
+            if (e.Timestamp() is DateTimeOffset t) { first ??= t; last = t; }
             if (cwd is not null && version is not null && first is not null) break;
         }
         return new HeadInfo(cwd, version, first, last);
@@ -259,8 +264,8 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         foreach (var line in ReadLines(path, start, TailBytes, skipPartialFirst: start > 0))
         {
             if (!TryParse(line, out var e)) continue;
-            if (Timestamp(e) is DateTimeOffset t && (last is null || t > last)) last = t;
-            version = Str(e, "version") ?? version;
+            if (e.Timestamp() is DateTimeOffset t && (last is null || t > last)) last = t;
+            version = e.Str("version") ?? version;
         }
         return (last, version);
     }
@@ -352,16 +357,11 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         catch (JsonException) { element = default; return false; }
     }
 
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static DateTimeOffset? Timestamp(JsonElement e) =>
-        e.TryGetProperty("timestamp", out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var d) ? d : null;
 
     private string? ReadSessionId(string path)
     {
         foreach (var line in ReadLines(path, 0, 64 * 1024))
-            if (TryParse(line, out var e) && Str(e, "sessionId") is string sid) return sid;
+            if (TryParse(line, out var e) && e.Str("sessionId") is string sid) return sid;
         return null;
     }
 
