@@ -1,5 +1,6 @@
 using System.Text;
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.Core.Workflows;
 using static SessionAnalytics.Core.Comments.CommentFormatting;

@@ -1,3 +1,4 @@
+using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
 
 namespace SessionAnalytics.Core.Comments;

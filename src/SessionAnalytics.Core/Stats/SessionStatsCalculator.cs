@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Pricing;
+using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Transcripts;
 
 namespace SessionAnalytics.Core.Stats;
@@ -327,7 +328,7 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
                 {
                     var sha = match.Groups["sha"].Value;
                     if (_commitShas.Add(sha))
-                        _commits.Add(new CommitRecord { Sha = sha, Message = Comments.SecretRedactor.Redact(match.Groups["subject"].Value.Trim()) ?? "", Branch = match.Groups["branch"].Value });
+                        _commits.Add(new CommitRecord { Sha = sha, Message = SecretRedactor.Redact(match.Groups["subject"].Value.Trim()) ?? "", Branch = match.Groups["branch"].Value });
                     Resolve("commit");
                 }
                 else Fail(ProblemKind.CommitFailed, "commit", "git commit rejected: " + TranscriptText.FirstLine(StripErrorPrefix(text), 120), ticks);
@@ -340,7 +341,7 @@ public sealed partial class SessionStatsCalculator(PricingTable pricing, IDiagno
             {
                 var text = TranscriptText.ContentText(block.TryGetProperty("content", out var c) ? c : default);
                 if (IsUserRejection(text)) return;
-                var what = _bashSignatures.TryGetValue(toolUseId, out var sig) ? $"Bash '{Comments.SecretRedactor.Redact(sig)}'" : toolName;
+                var what = _bashSignatures.TryGetValue(toolUseId, out var sig) ? $"Bash '{SecretRedactor.Redact(sig)}'" : toolName;
                 Fail(ProblemKind.ToolError, key, $"{what} failed: {TranscriptText.FirstLine(StripErrorPrefix(text), 120)}", ticks);
             }
             else Resolve(key);

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SessionAnalytics.Core.Diagnostics;
-using SessionAnalytics.Core.Stats;
 
 namespace SessionAnalytics.Core.Transcripts;
 
