@@ -81,15 +81,10 @@ public static class SessionCommentRenderer
     /// </summary>
     public static SessionStats PrepareForComment(SessionStats stats, SessionCommentOptions? options = null)
     {
-        bool overrideTarget = options?.TargetType is not null;
-        var source = stats;
-        if (options?.WorkflowEdges is { } edges)
-        {
-            source = SecretRedactor.CopyOf(stats);
-            source.WorkflowEdges = edges;
-        }
-        return SecretRedactor.CopyOf(source, SecretRedactor.Redact,
-            targetType: options?.TargetType?.ToLowerInvariant(), targetNumber: options?.TargetNumber, overrideTarget: overrideTarget);
+        var safe = SecretRedactor.Redact(options?.WorkflowEdges is { } edges ? stats with { WorkflowEdges = edges } : stats);
+        return options?.TargetType is { } targetType
+            ? safe with { TargetType = targetType.ToLowerInvariant(), TargetNumber = options.TargetNumber }
+            : safe;
     }
 
     private enum ToolTable { Full, Collapsed, Omitted }

@@ -5,15 +5,21 @@ namespace SessionAnalytics.Core.Stats;
 /// Scalar totals come first so the object exports to CSV as a flat row; detail lives in the collections.
 /// <see cref="SessionStatsJson"/> writes and reads the design's snake_case JSON shape.
 /// </summary>
-public sealed class SessionStats
+/// <remarks>
+/// The contract lives here once: the records are immutable (copy with <c>with</c>), the JSON maps them in
+/// <see cref="SessionStatsJson"/>, redaction and comparison work on any field without listing them. The one settable
+/// field is <see cref="WorkflowEdges"/>, which the workflow phase fills in after measurement (documented behaviour of
+/// ConvertTo-SessionMermaid).
+/// </remarks>
+public sealed record SessionStats
 {
     public required string SessionId { get; init; }
     public string SessionIdShort => ShortId(SessionId);
     public string? Project { get; init; }
     public string? Branch { get; init; }
     /// <summary>"pr" or "issue" once the session is tied to a GitHub target; null for local sessions.</summary>
-    public string? TargetType { get; set; }
-    public int? TargetNumber { get; set; }
+    public string? TargetType { get; init; }
+    public int? TargetNumber { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     /// <summary>Whole minutes from the first to the last timestamp.</summary>
@@ -62,7 +68,7 @@ public sealed class SessionStats
 }
 
 /// <summary>Tokens and cost of one model within a session (design: <c>models.&lt;model&gt;</c>).</summary>
-public sealed class ModelUsage
+public sealed record ModelUsage
 {
     public required string Model { get; init; }
     /// <summary>Distinct API responses (after de-duplication).</summary>
@@ -81,7 +87,7 @@ public sealed class ModelUsage
 }
 
 /// <summary>A skill invoked through the Skill tool (design: <c>skills_invoked[]</c>).</summary>
-public sealed class SkillUsage
+public sealed record SkillUsage
 {
     public required string Skill { get; init; }
     public int Count { get; init; }
@@ -94,7 +100,7 @@ public sealed class SkillUsage
 }
 
 /// <summary>A subagent launched through the Task/Agent tool (design: <c>subagents[]</c>).</summary>
-public sealed class SubagentUsage
+public sealed record SubagentUsage
 {
     public required string Id { get; init; }
     public string? Type { get; init; }
@@ -113,7 +119,7 @@ public sealed class SubagentUsage
 }
 
 /// <summary>A commit that actually happened (design: <c>commits[]</c>).</summary>
-public sealed class CommitRecord
+public sealed record CommitRecord
 {
     public required string Sha { get; init; }
     public required string Message { get; init; }
@@ -122,7 +128,7 @@ public sealed class CommitRecord
 }
 
 /// <summary>A problem met during the session (design: <c>problems_faced[]</c>).</summary>
-public sealed class ProblemRecord
+public sealed record ProblemRecord
 {
     public required string Description { get; init; }
     public bool Resolved { get; init; }

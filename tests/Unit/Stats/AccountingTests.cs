@@ -305,16 +305,19 @@ public sealed class AccountingTests : IDisposable
             .Task(Opus, new Usage(5, 50), "a3d04c8", "Explore", "Explore <ctx> & \"more\"", sub => sub.Assistant(Haiku, new Usage(1, 2)), reportedUsage: new Usage(1, 2, 3, 4))
             .Commit(Opus, new Usage(1, 1), "abc1234", "Fix | pipes --> and </details>")
             .Bash(Opus, new Usage(1, 1), "make", "boom", isError: true);
-        var s = Measure(b);
-        s.TargetType = "pr"; s.TargetNumber = 652;
-        s.WorkflowEdges = new Dictionary<string, IReadOnlyDictionary<string, int>> { ["tdd"] = new Dictionary<string, int> { ["A->B"] = 2 } };
+        var s = Measure(b) with
+        {
+            TargetType = "pr",
+            TargetNumber = 652,
+            WorkflowEdges = new Dictionary<string, IReadOnlyDictionary<string, int>> { ["tdd"] = new Dictionary<string, int> { ["A->B"] = 2 } },
+        };
         var json = SessionStatsJson.Write(s);
         var back = SessionStatsJson.Read(json);
         Assert.Equal(json, SessionStatsJson.Write(back));
         Assert.DoesNotContain("-->", json);
         Assert.DoesNotContain("</details>", json);
-        Assert.Equal(s.SubagentCount, back.SubagentCount);
-        Assert.Equal(s.EstimatedCostUsd, back.EstimatedCostUsd);
+        // Everything but the local transcript paths comes back; the JSON keeps model costs to 1/100 cent.
+        Assert.Equivalent(s with { TranscriptPaths = [], Models = s.Models.Select(m => m with { CostUsd = Math.Round(m.CostUsd!.Value, 4) }).ToList() }, back, strict: true);
     }
 
     [Fact]
