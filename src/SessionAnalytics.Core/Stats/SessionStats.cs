@@ -35,7 +35,8 @@ public sealed record SessionStats
     public decimal EstimatedCostUsd { get; init; }
     public int MessageCount { get; init; }
     public int CommitCount => Commits.Count;
-    public int SubagentCount => Subagents.Count;
+    /// <summary>Distinct subagents (a subagent that used two models has two rows in <see cref="Subagents"/>).</summary>
+    public int SubagentCount => Subagents.Select(a => a.Id).Distinct(StringComparer.Ordinal).Count();
     public int ProblemCount => ProblemsFaced.Count;
     public int ToolCallCount => Tools.Values.Sum();
     /// <summary>Comma-separated model ids, the most expensive first (the design's CSV <c>models_used</c>).</summary>
@@ -43,6 +44,14 @@ public sealed record SessionStats
     public string SkillsUsed => string.Join(",", SkillsInvoked.Select(s => s.Skill));
     public string? Cwd { get; init; }
     public string? Version { get; init; }
+    /// <summary>
+    /// True when some output counts are Claude Code's logged mid-stream figures, which undercount: the session's output
+    /// is then a lower bound. False when every response's output is final. Null when unknown (JSON written before this
+    /// was measured).
+    /// </summary>
+    public bool? OutputTokensLowerBound { get; init; }
+    /// <summary>Output tokens that come from final usage instead of the logged counts; included in <see cref="OutputTokens"/>.</summary>
+    public long OutputTokensCorrection { get; init; }
 
     public IReadOnlyList<ModelUsage> Models { get; init; } = [];
     /// <summary>Tool name → number of calls, main thread and subagents together.</summary>
@@ -50,6 +59,7 @@ public sealed record SessionStats
     public IReadOnlyList<SkillUsage> SkillsInvoked { get; init; } = [];
     /// <summary>The skills in the order they were invoked, repeats kept: the input of the workflow-edge rule.</summary>
     public IReadOnlyList<string> SkillSequence { get; init; } = [];
+    /// <summary>One row per subagent and model.</summary>
     public IReadOnlyList<SubagentUsage> Subagents { get; init; } = [];
     public IReadOnlyList<CommitRecord> Commits { get; init; } = [];
     public IReadOnlyList<ProblemRecord> ProblemsFaced { get; init; } = [];
@@ -109,11 +119,17 @@ public sealed record SubagentUsage
     public long OutputTokens { get; init; }
     public long CacheCreationTokens { get; init; }
     public long CacheReadTokens { get; init; }
+    /// <summary>Output tokens from the final usage the parent's tool result reports; included in <see cref="OutputTokens"/>.</summary>
+    public long OutputTokensCorrection { get; init; }
+    /// <summary>The parent's <c>toolUseResult.totalTokens</c> (on the subagent's first row).</summary>
     public long? TotalTokens { get; init; }
     public long? DurationMs { get; init; }
     public int? ToolUseCount { get; init; }
     public string? Description { get; init; }
-    /// <summary>Where the totals came from: "tool_result" (the parent's toolUseResult) or "transcript" (the subagent's own lines).</summary>
+    /// <summary>
+    /// Where the figures come from: "transcript" (the subagent's own lines), "agent_progress" (its lines replayed in the
+    /// parent, its own file missing) or "tool_result" (only the parent's report of its last call; not in the session's totals).
+    /// </summary>
     public string Source { get; init; } = "transcript";
     public override string ToString() => $"{Id} {Type} {Model} in {InputTokens:N0} out {OutputTokens:N0}";
 }

@@ -100,6 +100,8 @@ internal sealed record SessionStatsDocument
     public List<string>? Branches { get; init; }
     public List<string>? SkillSequence { get; init; }
     public List<string>? UnpricedModels { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? OutputTokensLowerBound { get; init; }
+    public long OutputTokensCorrection { get; init; }
 
     public static SessionStatsDocument From(SessionStats s) => new()
     {
@@ -118,7 +120,7 @@ internal sealed record SessionStatsDocument
         SkillsInvoked = s.SkillsInvoked.Select(k => new SkillDocument(k.Skill, k.Count, k.Status, new TokensDocument(k.InputTokens, k.OutputTokens))).ToList(),
         Subagents = s.Subagents.Select(a => new SubagentDocument(a.Id, a.Type, a.Model,
             new TokensDocument(a.InputTokens, a.OutputTokens, a.CacheCreationTokens, a.CacheReadTokens, a.TotalTokens),
-            a.Description, a.DurationMs, a.ToolUseCount, a.Source)).ToList(),
+            a.Description, a.DurationMs, a.ToolUseCount, a.Source, a.OutputTokensCorrection)).ToList(),
         Commits = s.Commits.Select(c => new CommitDocument(c.Sha, c.Message, c.Branch)).ToList(),
         ProblemsFaced = s.ProblemsFaced.Select(p => new ProblemDocument(p.Description, p.Resolved, p.Iterations, p.Kind)).ToList(),
         WorkflowEdges = s.WorkflowEdges.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value.ToDictionary(x => x.Key, x => x.Value)),
@@ -129,6 +131,8 @@ internal sealed record SessionStatsDocument
         Branches = s.Branches.ToList(),
         SkillSequence = s.SkillSequence.ToList(),
         UnpricedModels = s.UnpricedModels.ToList(),
+        OutputTokensLowerBound = s.OutputTokensLowerBound,
+        OutputTokensCorrection = s.OutputTokensCorrection,
     };
 
     public SessionStats ToStats()
@@ -176,6 +180,7 @@ internal sealed record SessionStatsDocument
                 DurationMs = a.DurationMs,
                 ToolUseCount = a.ToolUses,
                 Source = a.Source ?? "transcript",
+                OutputTokensCorrection = a.OutputTokensCorrection,
             }).ToList(),
             Commits = (Commits ?? []).Select(c => new CommitRecord { Sha = c.Sha ?? "", Message = c.Message ?? "", Branch = c.Branch }).ToList(),
             ProblemsFaced = (ProblemsFaced ?? []).Select(p => new ProblemRecord
@@ -191,6 +196,8 @@ internal sealed record SessionStatsDocument
             Branches = Branches ?? [],
             SkillSequence = SkillSequence ?? [],
             UnpricedModels = UnpricedModels ?? [],
+            OutputTokensLowerBound = OutputTokensLowerBound,
+            OutputTokensCorrection = OutputTokensCorrection,
         };
     }
 }
@@ -238,7 +245,8 @@ internal sealed record SubagentDocument(
     string? Description,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? DurationMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ToolUses,
-    string? Source);
+    string? Source,
+    long OutputTokensCorrection = 0);
 
 internal sealed record ProblemDocument(
     string? Description,
