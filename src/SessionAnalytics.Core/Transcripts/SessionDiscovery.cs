@@ -291,8 +291,7 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Error(new EngineError(e is UnauthorizedAccessException ? "TranscriptAccessDenied" : "TranscriptUnreadable",
-                e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, $"Cannot read transcript '{c.MainPath}': {e.Message}", c.MainPath, e));
+            diagnostics.Error(Unreadable(c.MainPath, e));
         }
         long size = 0;
         foreach (var f in c.AgentFiles.Prepend(c.MainPath))
@@ -339,6 +338,10 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         try { return new DirectoryInfo(path).LinkTarget is not null; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
+
+    private static EngineError Unreadable(string path, Exception e) =>
+        new(e is UnauthorizedAccessException ? "TranscriptAccessDenied" : "TranscriptUnreadable",
+            e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, $"Cannot read transcript '{path}': {e.Message}", path, e);
 
     private static SafeFileHandle Open(string path) =>
         File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -400,8 +403,7 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Error(new EngineError(e is UnauthorizedAccessException ? "TranscriptAccessDenied" : "TranscriptUnreadable",
-                e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, $"Cannot read transcript '{path}': {e.Message}", path, e));
+            diagnostics.Error(Unreadable(path, e));
         }
         return sid;
     }
