@@ -4,9 +4,7 @@
 BeforeAll {
     $repoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
     Import-Module "$repoRoot/out/SessionAnalytics/SessionAnalytics.psd1" -Force
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-
-    $commentResult = New-SessionAnalyticsObject 'SessionAnalytics.Core.GitHub.SessionCommentResult' @{
+    $commentResult = [SessionAnalytics.Core.GitHub.SessionCommentResult]@{
         Repository = 'octo-org/widget'
         Number     = 652
         TargetType = 'pr'
@@ -15,7 +13,7 @@ BeforeAll {
         CommentId  = 1234567
         Url        = 'https://github.com/octo-org/widget/pull/652#issuecomment-1234567'
     }
-    $summaryResult = New-SessionAnalyticsObject 'SessionAnalytics.Core.GitHub.SessionSummaryResult' @{
+    $summaryResult = [SessionAnalytics.Core.GitHub.SessionSummaryResult]@{
         Repository   = 'octo-org/widget'
         Number       = 652
         TargetType   = 'pr'
@@ -50,7 +48,7 @@ Describe 'GitHub result views' {
 
 Describe 'Publish-SessionComment -WhatIf' {
     It 'needs no token and reaches no server' {
-        $stats = New-SessionAnalyticsObject 'SessionAnalytics.Core.Stats.SessionStats' @{ SessionId = '00b11888-7e0c-4fb4-bb39-32ea32e09b64' }
+        $stats = [SessionAnalytics.Core.Stats.SessionStats]@{ SessionId = '00b11888-7e0c-4fb4-bb39-32ea32e09b64' }
         $saved = $env:GH_TOKEN, $env:GITHUB_TOKEN
         try {
             $env:GH_TOKEN = $null; $env:GITHUB_TOKEN = $null
