@@ -34,7 +34,7 @@ Describe 'ConvertTo-SessionMermaid' {
 
     It 'has a table view with the useful columns' {
         $text = $stats | ConvertTo-SessionMermaid -SkillsPath $skills | Format-Table | Out-String
-        foreach ($column in 'Session', 'Family', 'Traversed', 'Links', 'Failures', 'TemplatePath') {
+        foreach ($column in 'Session', 'Family', 'Traversed', 'Links', 'Failures', 'Template') {
             $text | Should -Match $column
         }
         $text | Should -Match '00b11888'

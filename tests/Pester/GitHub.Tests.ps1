@@ -34,15 +34,15 @@ Describe 'GitHub result views' {
 
     It 'lists every field of a session comment result' {
         $text = $commentResult | Format-List | Out-String
-        foreach ($field in 'SessionId', 'CommentId', 'Length', 'DuplicatesRemoved') { $text | Should -Match $field }
+        foreach ($field in 'SessionId', 'CommentId', 'Length', 'Duplicates') { $text | Should -Match $field }
     }
 
     It 'shows a summary result as a table row and a list' {
         $table = $summaryResult | Format-Table | Out-String
-        foreach ($column in 'Repository', 'Target', 'Action', 'Sessions', 'CostUsd', 'Url') { $table | Should -Match $column }
-        $table | Should -Match '34.21'
+        foreach ($column in 'Repository', 'Target', 'Action', 'Sessions', 'Cost', 'Url') { $table | Should -Match $column }
+        $table | Should -Match ([regex]::Escape('$34.21'))
         $list = $summaryResult | Format-List | Out-String
-        foreach ($field in 'SessionCount', 'SkippedComments', 'Rounds', 'Converged') { $list | Should -Match $field }
+        foreach ($field in 'Sessions', 'Skipped', 'Rounds', 'Converged') { $list | Should -Match $field }
     }
 }
 

@@ -1,3 +1,5 @@
+using SessionAnalytics.Core.Tabular;
+
 namespace SessionAnalytics.Core.Transcripts;
 
 /// <summary>A Claude Code session found on disk: what discovery reads cheaply, without parsing whole transcripts.</summary>
@@ -13,15 +15,16 @@ public sealed class ClaudeSession
     public string? Cwd { get; init; }
     /// <summary>The branch the session worked on: the last non-default branch seen, else the last branch seen.</summary>
     public string? Branch { get; init; }
-    public IReadOnlyList<string> Branches { get; init; } = [];
+    /// <summary>Every branch the session ran on, in order of last appearance.</summary>
+    public CellList<string> Branches { get; init; } = [];
     public DateTimeOffset? FirstActivity { get; init; }
     public DateTimeOffset? LastActivity { get; init; }
     public string? Version { get; init; }
     /// <summary>The main transcript.</summary>
     public required string TranscriptPath { get; init; }
     /// <summary>The main transcript followed by every subagent and compaction transcript of the session.</summary>
-    public IReadOnlyList<string> TranscriptPaths { get; init; } = [];
-    public IReadOnlyList<string> SubagentFiles { get; init; } = [];
+    public CellList<string> TranscriptPaths { get; init; } = [];
+    public CellList<string> SubagentFiles { get; init; } = [];
     /// <summary>Bytes of all transcripts of the session.</summary>
     public long SizeBytes { get; init; }
     /// <summary>The config directory the session was found under (…/.claude), when known.</summary>
