@@ -148,3 +148,118 @@ Describe 'Step 1 and 10: tables that fit' {
         ($extraction | Format-List | Out-String -Width 80) | Should -Match 'Only session comments by alice, bob were counted'
     }
 }
+
+Describe 'Step 4: files bind as PowerShell users expect' {
+    It 'Get-Item x.jsonl | ConvertTo-SessionStats measures that session' {
+        $file = Get-Item (Join-Path $samples 'projects' '-home-dev-acme-widget' '3f2a9c41-7b1e-4d52-9a0c-5e8f1d2b6a71.jsonl')
+        $one = @($file | ConvertTo-SessionStats -ErrorAction Stop)
+        $one.SessionId | Should -Be '3f2a9c41-7b1e-4d52-9a0c-5e8f1d2b6a71'
+        $one[0].OutputTokens | Should -Be ($stats | Where-Object SessionId -eq $one[0].SessionId).OutputTokens
+    }
+
+    It 'Get-ChildItem *.jsonl | ConvertTo-SessionStats measures each session once (a subagent file stands for its parent)' {
+        $all = @(Get-ChildItem (Join-Path $samples 'projects' '-home-dev-acme-widget' '*.jsonl') | ConvertTo-SessionStats -ErrorAction Stop)
+        @($all.SessionId | Sort-Object) | Should -Be @($stats.SessionId | Sort-Object)
+    }
+
+    It 'paths piped as strings bind to -Path' {
+        @((Join-Path $samples 'projects' '-home-dev-acme-widget' '8c6d1e07-*.jsonl') | ConvertTo-SessionStats).SessionId |
+            Should -Be '8c6d1e07-2f4b-4a39-8e15-0b7c3a9d4f28'
+    }
+}
+
+Describe 'Step 5: -Current from anywhere in the project' {
+    BeforeAll {
+        # A project in a git repository whose session Claude Code recorded at the repository root.
+        $project = Join-Path $TestDrive 'acme-widget'
+        $deep = Join-Path $project 'src' 'api'
+        $null = New-Item -ItemType Directory -Force -Path $deep, (Join-Path $project '.git')
+        $config = Join-Path $TestDrive 'claude'
+        $encoded = [SessionAnalytics.Core.Transcripts.SessionDiscovery]::EncodeProjectDirectory($project)
+        $folder = New-Item -ItemType Directory -Force -Path (Join-Path $config 'projects' $encoded)
+        $source = Join-Path $samples 'projects' '-home-dev-acme-widget' '8c6d1e07-2f4b-4a39-8e15-0b7c3a9d4f28.jsonl'
+        (Get-Content -Raw $source).Replace('/home/dev/acme-widget', $project.Replace('\', '\\')) |
+            Set-Content -NoNewline -LiteralPath (Join-Path $folder '8c6d1e07-2f4b-4a39-8e15-0b7c3a9d4f28.jsonl')
+    }
+
+    It 'finds the session from the repository root and from a folder two levels below' {
+        foreach ($where in $project, $deep) {
+            Push-Location -LiteralPath $where
+            try { $found = @(Get-ClaudeSession -Path $config -Current -ErrorAction Stop) } finally { Pop-Location }
+            $found.Id | Should -Be '8c6d1e07-2f4b-4a39-8e15-0b7c3a9d4f28' -Because "-Current from $where"
+        }
+    }
+
+    It 'does not climb out of the repository: from elsewhere it is an ObjectNotFound error' {
+        Push-Location -LiteralPath $TestDrive
+        try { $found = Get-ClaudeSession -Path $config -Current -ErrorVariable problems -ErrorAction SilentlyContinue } finally { Pop-Location }
+        $found | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'CurrentSessionNotFound,*'
+        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Step 8: a typo is an error, not silence' {
+    It 'Get-ClaudeSession -Branch fix/typo is a non-terminating ObjectNotFound error naming the nearest branch' {
+        $found = Get-ClaudeSession -Path $samples -Branch 'fix/login-timout' -ErrorVariable problems -ErrorAction SilentlyContinue
+        $found | Should -BeNullOrEmpty
+        $problems | Should -HaveCount 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'SessionNotFound,SessionAnalytics.PowerShell.Commands.GetClaudeSessionCommand'
+        $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        "$problems" | Should -Match "Nearest: 'fix/login-timeout'"
+    }
+
+    It 'the typo stops the publishing pipeline with an error and $? false, instead of exiting 0 having done nothing' {
+        $output = Invoke-FreshPwsh -WorkingDirectory $repo -Script "Import-Module '$manifest'; `$env:GH_TOKEN = `$null; `$env:GITHUB_TOKEN = `$null; Get-ClaudeSession -Path '$samples' -Branch fix/typo | Publish-SessionComment -Pr 652 -Repository acme/widget -WhatIf; if (`$?) { 'succeeded' } else { 'failed' }"
+        $output[-1] | Should -Be 'failed'
+        $output -join "`n" | Should -Match "No Claude Code session has Branch 'fix/typo'"
+    }
+
+    It 'each literal -Id, -Branch and -Project is checked; wildcards that match nothing stay silent' {
+        $found = @(Get-ClaudeSession -Path $samples -Branch 'main', 'feture/csv-export' -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $found.Branch | Should -Contain 'main'
+        "$problems" | Should -Match "'feture/csv-export'.*Nearest: 'feature/csv-export'"
+        Get-ClaudeSession -Path $samples -Project 'acme-widgt' -ErrorAction SilentlyContinue -ErrorVariable projectProblems
+        "$projectProblems" | Should -Match "Nearest: 'acme-widget'"
+        Get-ClaudeSession -Path $samples -Id '3f2b' -ErrorAction SilentlyContinue -ErrorVariable idProblems
+        "$idProblems" | Should -Match "Nearest: '3f2a9c41-"
+        Get-ClaudeSession -Path $samples -Branch 'nope/*' -Project '*nothing*' -ErrorVariable silent | Should -BeNullOrEmpty
+        $silent | Should -BeNullOrEmpty
+    }
+
+    It '-Verbose says which roots and how many transcripts it read' {
+        $verbose = Get-ClaudeSession -Path $samples -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match ([regex]::Escape("Looking for sessions in '$samples'"))
+        ($verbose.Message -join "`n") | Should -Match '3 session transcript\(s\)'
+        ($verbose.Message -join "`n") | Should -Match 'Read the head and tail of 3 of 3 session\(s\) \(6 transcript file\(s\) counted\); 3 matched'
+    }
+}
+
+Describe 'Step 9: strings bind as ids and tokens' {
+    It '''258c'' | Get-ClaudeSession is an id (prefix), not hook JSON' {
+        @('3f2a' | Get-ClaudeSession -Path $samples -ErrorAction Stop).Id | Should -Be '3f2a9c41-7b1e-4d52-9a0c-5e8f1d2b6a71'
+        @('3f2a', '8c6d' | Get-ClaudeSession -Path $samples).Count | Should -Be 2
+    }
+
+    It 'hook JSON piped as text is still read as the hook''s session' {
+        $transcript = Join-Path $samples 'projects' '-home-dev-acme-widget' '8c6d1e07-2f4b-4a39-8e15-0b7c3a9d4f28.jsonl'
+        $json = @{ session_id = '8c6d1e07-2f4b-4a39-8e15-0b7c3a9d4f28'; transcript_path = $transcript; cwd = '.' } | ConvertTo-Json -Compress
+        @($json | Get-ClaudeSession -ErrorAction Stop).Id | Should -Be '8c6d1e07-2f4b-4a39-8e15-0b7c3a9d4f28'
+    }
+
+    It '-Token takes a plain string or a SecureString on every GitHub cmdlet' {
+        foreach ($name in 'Publish-SessionComment', 'Update-SessionSummary', 'Get-SessionAnalytics') {
+            $parameter = (Get-Command $name).Parameters['Token']
+            $parameter.ParameterType | Should -Be ([securestring])
+            $parameter.Attributes.TypeId.Name | Should -Contain 'SecureStringArgumentAttribute' -Because "$name -Token takes a string"
+        }
+        { $stats[0] | Publish-SessionComment -Repository acme/widget -Pr 652 -Token 'ghp_plainText123' -ApiUrl http://127.0.0.1:9/ -WhatIf -ErrorAction Stop } | Should -Not -Throw
+        { $stats[0] | Publish-SessionComment -Repository acme/widget -Pr 652 -Token (ConvertTo-SecureString 'ghp_x' -AsPlainText) -ApiUrl http://127.0.0.1:9/ -WhatIf -ErrorAction Stop } | Should -Not -Throw
+        # Past binding: the token is used, the unreachable API fails the call, and the token appears nowhere.
+        $problem = $null
+        try { Get-SessionAnalytics -Repository acme/widget -Token 'ghp_plainText123' -ApiUrl http://127.0.0.1:9/ -NoCache -ErrorAction Stop } catch { $problem = $_ }
+        $problem | Should -Not -BeNullOrEmpty
+        $problem.FullyQualifiedErrorId | Should -Not -BeLike '*ParameterArgumentTransformationError*'
+        "$problem $($problem.Exception)" | Should -Not -Match 'ghp_plainText123'
+    }
+}

@@ -18,9 +18,14 @@ public sealed class SessionQuery
     public Func<string, bool>? ProjectMatch { get; init; }
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Until { get; init; }
-    /// <summary>Only the most recently active session of the project whose cwd is <see cref="CurrentDirectory"/>.</summary>
+    /// <summary>
+    /// Only the most recently active session of the project of <see cref="CurrentDirectory"/> or, when it has none,
+    /// of the nearest ancestor up to the repository root (<see cref="CurrentProject"/>).
+    /// </summary>
     public bool Current { get; init; }
     public string? CurrentDirectory { get; init; }
+    /// <summary>The home directory, where the -Current walk stops outside a repository.</summary>
+    public string? HomeDirectory { get; init; }
 }
 
 /// <summary>
@@ -65,8 +70,10 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
                 continue;
             }
             anyRoot = true;
+            var before = candidates.Count;
             foreach (var projectDir in ProjectDirectories(root))
                 ScanProjectDirectory(projectDir, candidates, query);
+            diagnostics.Verbose($"'{root}': {candidates.Count - before} session transcript(s).");
         }
         if (!anyRoot && rootsAreDefaults)
             diagnostics.Error(new EngineError("ClaudeConfigDirectoryNotFound", ErrorKind.ObjectNotFound,
@@ -75,27 +82,36 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
 
         var sessions = new List<ClaudeSession>();
         var i = 0;
+        int described = 0, agentFiles = 0;
         foreach (var c in candidates.Values.OrderBy(c => c.MainPath, StringComparer.Ordinal))
         {
             cancellation.ThrowIfCancellationRequested();
             diagnostics.Progress("Finding Claude Code sessions", $"{++i} of {candidates.Count}: {Path.GetFileName(c.MainPath)}", i * 100 / Math.Max(1, candidates.Count));
             if (!IdMatches(c.Id, query.Ids)) continue;
             if (query.Since is DateTimeOffset since && LastWrite(c.MainPath) < since) continue; // a file is written after its last line
+            described++;
+            agentFiles += c.AgentFiles.Count;
             var session = Describe(c);
             if (session is null || !Matches(session, query)) continue;
             sessions.Add(session);
         }
 
+        diagnostics.Verbose($"Read the head and tail of {described} of {candidates.Count} session(s) ({described + agentFiles} transcript file(s) counted); {sessions.Count} matched.");
         sessions.Sort((a, b) => Nullable.Compare(a.FirstActivity, b.FirstActivity) is var cmp and not 0 ? cmp : string.CompareOrdinal(a.Id, b.Id));
         if (query.Current)
         {
             var cwd = query.CurrentDirectory ?? Directory.GetCurrentDirectory();
-            var encoded = EncodeProjectDirectory(cwd);
-            var current = sessions.Where(s => s.ProjectDirectory == encoded || PathEquals(s.Cwd, cwd))
-                .OrderByDescending(s => s.LastActivity).FirstOrDefault();
+            var searched = CurrentProject.SearchDirectories(cwd, query.HomeDirectory);
+            var current = searched
+                .Select(dir => sessions.Where(s => s.ProjectDirectory == EncodeProjectDirectory(dir) || PathEquals(s.Cwd, dir))
+                    .OrderByDescending(s => s.LastActivity).FirstOrDefault())
+                .FirstOrDefault(s => s is not null);
             if (current is null)
                 diagnostics.Error(new EngineError("CurrentSessionNotFound", ErrorKind.ObjectNotFound,
-                    $"No Claude Code session found for the current directory '{cwd}' (project directory '{encoded}').", cwd));
+                    $"No Claude Code session found for '{cwd}' or the folders above it up to '{searched[^1]}' (project directories {string.Join(", ", searched.Select(EncodeProjectDirectory))}).", cwd)
+                { RecommendedAction = "Run it inside the folder (or a folder below the one) Claude Code was started in, or pass -Path, -Id or -Branch." });
+            else if (!PathEquals(current.Cwd, cwd))
+                diagnostics.Verbose($"-Current: the session of '{current.Cwd ?? current.ProjectDirectory}', the nearest folder above '{cwd}' with one.");
             return current is null ? [] : [current];
         }
         return sessions;

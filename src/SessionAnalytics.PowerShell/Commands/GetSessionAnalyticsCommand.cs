@@ -46,8 +46,9 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? TrustedAuthor { get; set; }
 
-    /// <summary>A GitHub token. Default: GH_TOKEN, GITHUB_TOKEN, then `gh auth token`.</summary>
+    /// <summary>A GitHub token (a string or a SecureString). Default: GH_TOKEN, GITHUB_TOKEN, then `gh auth token`.</summary>
     [Parameter]
+    [SecureStringArgument]
     public SecureString? Token { get; set; }
 
     /// <summary>The REST API root. Default: GITHUB_API_URL, else https://api.github.com/.</summary>
