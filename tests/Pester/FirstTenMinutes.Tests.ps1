@@ -263,3 +263,24 @@ Describe 'Step 9: strings bind as ids and tokens' {
         "$problem $($problem.Exception)" | Should -Not -Match 'ghp_plainText123'
     }
 }
+
+Describe 'Step 7: help that links out' {
+    It '<_> has an online page (Get-Help -Online opens it) and related links' -ForEach @((Import-PowerShellDataFile (Join-Path $PSScriptRoot '..' '..' 'SessionAnalytics.psd1')).CmdletsToExport) {
+        $page = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/$_.md"
+        $links = @((Get-Help -Name $_ -Full).relatedLinks.navigationLink)
+        $links[0].uri | Should -Be $page -Because 'Get-Help -Online opens the first related link'
+        (Get-Command $_).HelpUri | Should -Be $page
+        Test-Path (Join-Path $repo 'docs' "$_.md") | Should -BeTrue
+        (Get-Help -Name $_ -Full | Out-String -Width 200) | Should -Match ('RELATED LINKS[\s\S]*Online Version: ' + [regex]::Escape($page))
+    }
+
+    It 'the manifest points to the help and to a CHANGELOG.md that ships with the module' {
+        $module.HelpInfoUri | Should -BeLike 'https://github.com/sessionanalytics/SessionAnalytics/*'
+        $module.ReleaseNotes | Should -Match 'CHANGELOG\.md'
+        Get-Content (Join-Path $module.ModuleBase 'CHANGELOG.md') -TotalCount 1 | Should -Be '# Changelog'
+    }
+
+    It 'the package tags name every cmdlet, so Find-PSResource -Command finds the module' {
+        foreach ($name in $module.ExportedCmdlets.Keys) { $module.Tags | Should -Contain "PSCommand_$name" }
+    }
+}

@@ -7,7 +7,7 @@ using SessionAnalytics.PowerShell.Infrastructure;
 namespace SessionAnalytics.PowerShell.Commands;
 
 /// <summary>Measures sessions exactly: tokens per model, cost, tools, skills, subagents, commits, problems.</summary>
-[Cmdlet(VerbsData.ConvertTo, "SessionStats", DefaultParameterSetName = SessionSet)]
+[Cmdlet(VerbsData.ConvertTo, "SessionStats", DefaultParameterSetName = SessionSet, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/ConvertTo-SessionStats.md")]
 [OutputType(typeof(SessionStats), ParameterSetName = [SessionSet, PathSet, LiteralPathSet])]
 [OutputType(typeof(string))]
 public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet

@@ -11,7 +11,7 @@ namespace SessionAnalytics.PowerShell.Commands;
 /// Writes analytics.csv, analytics.md and dashboard.html from session analytics records (or session stats, or rows
 /// re-imported with Import-Csv), or regenerates the report and dashboard from an existing analytics.csv.
 /// </summary>
-[Cmdlet(VerbsData.Export, "SessionAnalytics", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "SessionAnalytics", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/Export-SessionAnalytics.md")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
 {

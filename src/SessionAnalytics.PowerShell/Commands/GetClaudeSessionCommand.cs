@@ -8,7 +8,7 @@ using SessionAnalytics.PowerShell.Infrastructure;
 namespace SessionAnalytics.PowerShell.Commands;
 
 /// <summary>Finds Claude Code sessions on disk and emits one <see cref="ClaudeSession"/> per session.</summary>
-[Cmdlet(VerbsCommon.Get, "ClaudeSession", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.Get, "ClaudeSession", DefaultParameterSetName = PathSet, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/Get-ClaudeSession.md")]
 [OutputType(typeof(ClaudeSession))]
 public sealed class GetClaudeSessionCommand : SessionAnalyticsCmdlet
 {

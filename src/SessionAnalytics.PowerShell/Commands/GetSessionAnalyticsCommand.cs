@@ -11,7 +11,7 @@ namespace SessionAnalytics.PowerShell.Commands;
 /// Reads the session comments of the pull requests and issues created in a period back from GitHub and emits one
 /// <see cref="SessionAnalyticsRecord"/> per session per PR/issue, with the PR's GitHub figures.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "SessionAnalytics")]
+[Cmdlet(VerbsCommon.Get, "SessionAnalytics", HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/Get-SessionAnalytics.md")]
 [OutputType(typeof(SessionAnalyticsRecord))]
 public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
 {
