@@ -284,3 +284,60 @@ Describe 'Step 7: help that links out' {
         foreach ($name in $module.ExportedCmdlets.Keys) { $module.Tags | Should -Contain "PSCommand_$name" }
     }
 }
+
+Describe 'Skills where Claude Code finds them' {
+    BeforeAll {
+        $plugin = Join-Path $repo 'integrations' 'claude-code' 'plugin'
+        $manifestJson = Get-Content -Raw (Join-Path $plugin '.claude-plugin' 'plugin.json') | ConvertFrom-Json
+        $skillFolders = @(Get-ChildItem -Directory (Join-Path $plugin 'skills'))
+        function Get-Frontmatter([string] $Path) {
+            $text = Get-Content -Raw -LiteralPath $Path
+            if ($text -notmatch '(?s)^---\r?\n(.*?)\r?\n---') { return $null }
+            $fields = @{}
+            foreach ($line in $Matches[1] -split '\r?\n') { if ($line -match '^(\w[\w-]*):\s*(.*)$') { $fields[$Matches[1]] = $Matches[2] } }
+            $fields
+        }
+    }
+
+    It 'is a plugin named session, so its skills are session:<skill>' {
+        $manifestJson.name | Should -Be 'session'
+        $skillFolders.Name | Sort-Object | Should -Be @('analytics', 'dashboard', 'extract', 'post', 'summary')
+    }
+
+    It 'has each skill in a top-level folder whose SKILL.md names it by the folder, in Claude Code''s name rules' {
+        foreach ($folder in $skillFolders) {
+            @(Get-ChildItem -Recurse -Filter SKILL.md -LiteralPath $folder.FullName) | Should -HaveCount 1 -Because 'nested skill folders are not discovered'
+            $front = Get-Frontmatter (Join-Path $folder.FullName 'SKILL.md')
+            $front | Should -Not -BeNullOrEmpty
+            $front.name | Should -Be $folder.Name
+            $front.name | Should -Match '^[a-z0-9]+(-[a-z0-9]+)*$' -Because 'lowercase letters, digits and hyphens; no ":" (not allowed in Windows paths)'
+            $front.name.Length | Should -BeLessOrEqual 64
+            $front.description.Length | Should -BeGreaterThan 20
+            $front.description.Length | Should -BeLessOrEqual 1024
+        }
+    }
+
+    It 'is listed by the repository''s marketplace, so /plugin install session@sessionanalytics works from a clone' {
+        $marketplace = Get-Content -Raw (Join-Path $repo '.claude-plugin' 'marketplace.json') | ConvertFrom-Json
+        $entry = $marketplace.plugins | Where-Object name -eq 'session'
+        $entry | Should -Not -BeNullOrEmpty
+        (Resolve-Path (Join-Path $repo $entry.source)).ProviderPath | Should -Be (Resolve-Path $plugin).ProviderPath
+        $marketplace.name | Should -Be 'sessionanalytics'
+    }
+
+    It 'every session:<name> the skills, docs and samples mention is a skill of the plugin' {
+        $files = @(Get-ChildItem -Recurse -File -Include *.md, *.json (Join-Path $repo 'integrations'), (Join-Path $repo 'docs'), (Join-Path $repo 'samples' 'skills')) + @(Get-Item (Join-Path $repo 'README.md'))
+        $names = $files | Select-String -Pattern 'session:([a-z][a-z0-9-]*)' -AllMatches | ForEach-Object { $_.Matches } | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
+        $names | Should -Not -BeNullOrEmpty
+        foreach ($name in $names) { $skillFolders.Name | Should -Contain $name -Because "session:$name is mentioned" }
+    }
+
+    It 'links between the skills resolve' {
+        foreach ($folder in $skillFolders) {
+            $text = Get-Content -Raw (Join-Path $folder.FullName 'SKILL.md')
+            foreach ($link in [regex]::Matches($text, '\]\((\.\./[^)]+)\)')) {
+                Test-Path (Join-Path $folder.FullName $link.Groups[1].Value) | Should -BeTrue -Because "$($folder.Name) links $($link.Groups[1].Value)"
+            }
+        }
+    }
+}
