@@ -341,3 +341,13 @@ Describe 'Skills where Claude Code finds them' {
         }
     }
 }
+
+Describe 'Step 10: smaller things' {
+    It 'Export-SessionAnalytics -PassThru returns the files as Get-Item does, with no blank columns' {
+        $files = @($stats | Export-SessionAnalytics -OutputDirectory (Join-Path $TestDrive 'passthru') -PassThru)
+        $files.Name | Should -Be @('analytics.csv', 'analytics.md', 'dashboard.html')
+        $files[0].PSPath | Should -BeLike '*FileSystem::*analytics.csv'
+        $row = ($files | Out-String -Width 80) -split "`r?`n" | Where-Object { $_ -match 'analytics\.csv$' }
+        $row | Should -Match "\b$($files[0].Length) analytics\.csv$" -Because 'the size column is filled'
+    }
+}

@@ -146,7 +146,9 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
                 continue;
             }
             WriteVerbose($"Wrote {file.Description}: '{path}' ({file.Content.Length:N0} bytes).");
-            if (PassThru) WriteObject(new FileInfo(path));
+            // Through the FileSystem provider, as Get-Item returns it: the provider's properties (PSPath, UnixMode,
+            // Size) fill the default file view, which shows blank columns for a bare FileInfo.
+            if (PassThru) WriteObject(InvokeProvider.Item.Get([path], force: false, literalPath: true), enumerateCollection: true);
         }
     }
 
