@@ -85,31 +85,20 @@ Describe 'Type literals' {
 }
 
 Describe 'Isolation from another module''s copy of a dependency' {
-    It 'a newer CsvHelper loaded after the module: both copies live side by side' {
-        $r = Invoke-WithOtherCsvHelper -Version 99.0.0.0 -When After
+    It 'a CsvHelper <Version> loaded <When> the module: <Outcome>' -ForEach @(
+        @{ Version = '99.0.0.0'; When = 'After'; Outcome = 'both copies live side by side'; Engine = 'Default'
+            CsvHelpers = @('34.0.0.0 SessionAnalytics', '99.0.0.0 Default') }
+        @{ Version = '1.0.0.0'; When = 'Before'; Outcome = 'the older copy is passed over'; Engine = 'Default'
+            CsvHelpers = @('1.0.0.0 Default', '34.0.0.0 SessionAnalytics') }
+        @{ Version = '99.0.0.0'; When = 'Before'; Outcome = 'the engine moves to the private context, literals still resolve'; Engine = 'SessionAnalytics'
+            CsvHelpers = @('34.0.0.0 SessionAnalytics', '99.0.0.0 Default') }
+    ) {
+        $r = Invoke-WithOtherCsvHelper -Version $Version -When $When
         $r.Rows | Should -Be 3 -Because 'our CsvHelper wrote analytics.csv'
         $r.Decoy | Should -Be '42' -Because 'the other module''s CsvHelper works'
-        $r.CsvHelpers | Should -Be @('34.0.0.0 SessionAnalytics', '99.0.0.0 Default')
-        $r.Engine | Should -Be 'Default'
-        $r.Literal | Should -BeTrue
-    }
-
-    It 'an older CsvHelper loaded before the module: the engine still gets its own' {
-        $r = Invoke-WithOtherCsvHelper -Version 1.0.0.0 -When Before
-        $r.Rows | Should -Be 3
-        $r.Decoy | Should -Be '42'
-        $r.CsvHelpers | Should -Be @('1.0.0.0 Default', '34.0.0.0 SessionAnalytics')
-        $r.Engine | Should -Be 'Default'
-        $r.Literal | Should -BeTrue
-    }
-
-    It 'a newer CsvHelper loaded before the module: the engine moves to the private context, literals still resolve' {
-        $r = Invoke-WithOtherCsvHelper -Version 99.0.0.0 -When Before
-        $r.Rows | Should -Be 3
-        $r.Decoy | Should -Be '42'
-        $r.CsvHelpers | Should -Be @('34.0.0.0 SessionAnalytics', '99.0.0.0 Default')
-        $r.Engine | Should -Be 'SessionAnalytics'
-        $r.Literal | Should -BeTrue -Because 'the engine''s types are registered as type accelerators'
-        $r.Note | Should -Match 'CsvHelper 99\.0\.0\.0'
+        $r.CsvHelpers | Should -Be $CsvHelpers
+        $r.Engine | Should -Be $Engine
+        $r.Literal | Should -BeTrue -Because 'the engine''s types resolve (through type accelerators when it is private)'
+        if ($Engine -eq 'SessionAnalytics') { $r.Note | Should -Match 'CsvHelper 99\.0\.0\.0' } else { $r.Note | Should -BeNullOrEmpty }
     }
 }
