@@ -7,7 +7,7 @@ namespace SessionAnalytics.Core.Stats;
 
 /// <summary>
 /// Measures one session from all its transcripts (main thread, subagents, compaction calls) in one streaming pass per
-/// file: each line is parsed once and handed to <see cref="SessionMeasurement"/>, which gives each concern (usage,
+/// file: each line is parsed once and handed to <see cref="MeasurementRun"/>, which gives each concern (usage,
 /// tools and problems, commits, subagents, skill windows, timeline) to the part that owns it. The accounting contract
 /// is docs/about_SessionAnalytics.md, "Accounting"; the parts are described in Stats/README.md.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class SessionStatsCalculator(PricingTable pricing, IDiagnostics di
 
     public SessionStats Calculate(ClaudeSession session, CancellationToken cancellation = default)
     {
-        var measurement = new SessionMeasurement(session, TranscriptFile.SiblingSessionIds(session.TranscriptPath));
+        var measurement = new MeasurementRun(session, TranscriptFile.SiblingSessionIds(session.TranscriptPath));
         var files = session.TranscriptPaths.Count > 0 ? session.TranscriptPaths : [session.TranscriptPath];
         foreach (var path in files)
         {
@@ -29,7 +29,7 @@ public sealed class SessionStatsCalculator(PricingTable pricing, IDiagnostics di
         return measurement.Build(pricing, diagnostics, _options);
     }
 
-    private void ReadFile(SessionMeasurement measurement, string path, TranscriptFileKind kind, CancellationToken cancellation)
+    private void ReadFile(MeasurementRun measurement, string path, TranscriptFileKind kind, CancellationToken cancellation)
     {
         var fileAgent = kind == TranscriptFileKind.Main ? null : TranscriptFile.AgentIdOf(path);
         var errors = new LineErrors(path, diagnostics, _options.MaxReportedBadLinesPerFile);

@@ -7,25 +7,31 @@ using SessionAnalytics.PowerShell.Infrastructure;
 namespace SessionAnalytics.PowerShell.Commands;
 
 /// <summary>Measures sessions exactly: tokens per model, cost, tools, skills, subagents, commits, problems.</summary>
-[Cmdlet(VerbsData.ConvertTo, "SessionStats", DefaultParameterSetName = SessionSet)]
+[Cmdlet(VerbsData.ConvertTo, "SessionStats", DefaultParameterSetName = SessionSet, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/ConvertTo-SessionStats.md")]
 [OutputType(typeof(SessionStats), ParameterSetName = [SessionSet, PathSet, LiteralPathSet])]
 [OutputType(typeof(string))]
-public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet
+public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisposable
 {
     private const string SessionSet = "Session";
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private const string Activity = "Measuring Claude Code sessions";
-    private SessionStatsCalculator? _calculator;
+    private SessionMeasurer? _measurer;
+    /// <summary>Main transcripts already taken from -Path/-LiteralPath: a subagent file stands for its parent, measured once.</summary>
+    private readonly HashSet<string> _transcripts = new(StringComparer.Ordinal);
     private int _count;
 
     [Parameter(ParameterSetName = SessionSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
     public ClaudeSession[]? Session { get; set; }
 
-    /// <summary>Transcript files (.jsonl); subagent transcripts beside them are included.</summary>
-    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "TranscriptPath")]
+    /// <summary>
+    /// Transcript files (.jsonl); subagent transcripts beside them are included. Strings from the pipeline bind here,
+    /// and so does the TranscriptPath of re-imported sessions. Files (Get-Item, Get-ChildItem) bind to -LiteralPath
+    /// through their PSPath, so they are not also offered to -Path (which made the two sets ambiguous).
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("TranscriptPath")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
@@ -49,11 +55,21 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet
     [Parameter]
     public SwitchParameter AsJson { get; set; }
 
+    /// <summary>Sessions measured at once (1: one after another on the pipeline thread). Output keeps the input order.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+    /// <summary>One worker per processor, at most 8: each holds one session's per-line state.</summary>
+    private static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount, 1, 8);
+
     protected override void BeginProcessing()
     {
         var pricing = PricingFile is null ? PricingTable.Default
             : Engine(() => PricingTable.WithOverrides(GetUnresolvedProviderPathFromPSPath(PricingFile)));
-        _calculator = new SessionStatsCalculator(pricing, Diagnostics, new StatsOptions { IdleThreshold = TimeSpan.FromMinutes(IdleThresholdMinutes) });
+        var options = new StatsOptions { IdleThreshold = TimeSpan.FromMinutes(IdleThresholdMinutes) };
+        _measurer = new SessionMeasurer(diagnostics => new SessionStatsCalculator(pricing, diagnostics, options), ThrottleLimit, Diagnostics, Stopping);
+        WriteVerbose($"Measuring with {ThrottleLimit} worker(s).");
     }
 
     protected override void ProcessRecord()
@@ -61,14 +77,29 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet
         foreach (var session in Sessions())
         {
             _count++;
-            WriteVerbose($"Measuring session {session.Id}: {session.TranscriptPaths.Count} transcript(s), {session.SizeBytes / 1048576.0:0.0} MB.");
             Diagnostics.Progress(Activity, $"Session {_count}: {session.ShortId} ({session.SizeBytes / 1048576.0:0.0} MB)", -1);
-            var stats = Engine(() => _calculator!.Calculate(session, Stopping));
-            WriteObject(AsJson ? SessionStatsJson.Write(stats) : stats);
+            Emit(Engine(() => _measurer!.Add(session)));
         }
     }
 
-    protected override void EndProcessing() => Diagnostics.CompleteProgress(Activity);
+    protected override void EndProcessing()
+    {
+        Emit(Engine(() => _measurer!.Complete()));
+        Diagnostics.CompleteProgress(Activity);
+    }
+
+    public void Dispose() => _measurer?.Dispose();
+
+    /// <summary>In session order: what measuring the session reported (ErrorIds kept), then its statistics.</summary>
+    private void Emit(IReadOnlyList<SessionMeasurement> measured)
+    {
+        foreach (var m in measured)
+        {
+            m.ReplayTo(Diagnostics);
+            var stats = Engine(m.GetStats);
+            WriteObject(AsJson ? SessionStatsJson.Write(stats) : stats);
+        }
+    }
 
     private IEnumerable<ClaudeSession> Sessions()
     {
@@ -92,7 +123,7 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet
                 WriteError(new ErrorRecord(new FileNotFoundException($"Transcript '{path}' not found.", path), "TranscriptNotFound", ErrorCategory.ObjectNotFound, path));
                 continue;
             }
-            if (discovery.DescribeFile(path) is { } s) sessions.Add(s);
+            if (discovery.DescribeFile(path) is { } s && _transcripts.Add(s.TranscriptPath)) sessions.Add(s);
         }
         Diagnostics.Flush();
         return sessions;

@@ -10,7 +10,7 @@ namespace SessionAnalytics.Core.Stats;
 /// history's, a repeat), and hands what it holds to the part that owns that concern; then composes their results into
 /// <see cref="SessionStats"/>.
 /// </summary>
-internal sealed class SessionMeasurement
+internal sealed class MeasurementRun
 {
     private readonly ClaudeSession session;
     private readonly IReadOnlySet<string> siblingSessions;
@@ -24,7 +24,7 @@ internal sealed class SessionMeasurement
     private readonly SubagentTracker _subagents = new();
     private readonly SkillWindows _skills = new();
 
-    public SessionMeasurement(ClaudeSession session, IReadOnlySet<string> siblingSessions)
+    public MeasurementRun(ClaudeSession session, IReadOnlySet<string> siblingSessions)
     {
         this.session = session;
         this.siblingSessions = siblingSessions;
