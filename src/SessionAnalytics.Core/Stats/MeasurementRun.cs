@@ -12,8 +12,8 @@ namespace SessionAnalytics.Core.Stats;
 /// </summary>
 internal sealed class MeasurementRun
 {
-    private readonly ClaudeSession session;
-    private readonly IReadOnlySet<string> siblingSessions;
+    private readonly ClaudeSession _session;
+    private readonly IReadOnlySet<string> _siblingSessions;
     private readonly HashSet<string> _agentsWithTranscripts;
     private readonly SeenUuids _uuids = new();
     private readonly SessionTimeline _timeline = new();
@@ -26,8 +26,8 @@ internal sealed class MeasurementRun
 
     public MeasurementRun(ClaudeSession session, IReadOnlySet<string> siblingSessions)
     {
-        this.session = session;
-        this.siblingSessions = siblingSessions;
+        _session = session;
+        _siblingSessions = siblingSessions;
         _agentsWithTranscripts = session.TranscriptPaths.Select(TranscriptFile.AgentIdOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
         AgentsWithTranscripts = _agentsWithTranscripts.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
     }
@@ -45,7 +45,7 @@ internal sealed class MeasurementRun
 
     public void Line(in TranscriptLine line)
     {
-        if (line.File == TranscriptFileKind.Main && line.SessionId.ValueKind == JsonValueKind.String && !line.SessionId.ValueEquals(session.Id)
+        if (line.File == TranscriptFileKind.Main && line.SessionId.ValueKind == JsonValueKind.String && !line.SessionId.ValueEquals(_session.Id)
             && IsOtherSessionsHistory(line.SessionId.GetString())) return;
         if (line.Uuid.ValueKind == JsonValueKind.String && !_uuids.Add(line.Uuid)) return;
         var time = line.Time;
@@ -83,7 +83,7 @@ internal sealed class MeasurementRun
     /// beside this one are that session's.
     /// </summary>
     private bool IsOtherSessionsHistory(string? lineSession) =>
-        lineSession is not null && lineSession != session.Id && siblingSessions.Contains(lineSession);
+        lineSession is not null && lineSession != _session.Id && _siblingSessions.Contains(lineSession);
 
     private void Assistant(in TranscriptLine line, long ticks, string? agent)
     {
@@ -163,17 +163,17 @@ internal sealed class MeasurementRun
     {
         // Subagents first: their final usage corrects the responses the totals are summed from.
         var subagents = _subagents.Build(_usage);
-        var usage = _usage.Totals(pricing, diagnostics, session.Id);
+        var usage = _usage.Totals(pricing, diagnostics, _session.Id);
         var (skills, sequence) = _skills.Build(_usage.Responses);
-        var time = _timeline.Build(session, options.IdleThreshold);
+        var time = _timeline.Build(_session, options.IdleThreshold);
         var totals = new TokenSum();
         foreach (var m in usage.Models)
             totals.Add(new ResponseTokens(m.InputTokens, m.OutputTokens, m.CacheCreationTokens - m.CacheCreation1hTokens, m.CacheCreation1hTokens, m.CacheReadTokens));
 
         return new SessionStats
         {
-            SessionId = session.Id,
-            Project = session.Project,
+            SessionId = _session.Id,
+            Project = _session.Project,
             Branch = time.Branch,
             StartedAt = time.StartedAt,
             EndedAt = time.EndedAt,
@@ -196,7 +196,7 @@ internal sealed class MeasurementRun
             Cwd = time.Cwd,
             Version = time.Version,
             Branches = time.Branches,
-            TranscriptPaths = session.TranscriptPaths.Count > 0 ? session.TranscriptPaths : [session.TranscriptPath],
+            TranscriptPaths = _session.TranscriptPaths.Count > 0 ? _session.TranscriptPaths : [_session.TranscriptPath],
             OutputTokensLowerBound = usage.OutputLowerBound || subagents.UsageOutsideTotals,
             OutputTokensCorrection = usage.OutputCorrection,
         };

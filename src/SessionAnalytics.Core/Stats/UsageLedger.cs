@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Pricing;
@@ -227,7 +228,8 @@ internal static class UsageReader
         if (!parent.TryGetProperty(name, out var e)) return true;
         if (e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out value) && value is >= 0 and <= UsageLimits.MaxTokensPerField) return true;
         value = 0;
-        problem = $"usage field '{displayName}' is {Describe(e)}, not a whole number of tokens from 0 to {UsageLimits.MaxTokensPerField:N0}";
+        problem = string.Create(CultureInfo.InvariantCulture,
+            $"usage field '{displayName}' is {Describe(e)}, not a whole number of tokens from 0 to {UsageLimits.MaxTokensPerField:N0}");
         return false;
     }
 

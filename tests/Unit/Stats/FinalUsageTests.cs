@@ -1,4 +1,5 @@
 using SessionAnalytics.Core.Comments;
+using SessionAnalytics.Core.Export;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.Tests.Fixtures;
 using static SessionAnalytics.Tests.Fixtures.TranscriptBuilder;
@@ -125,5 +126,9 @@ public sealed class FinalUsageTests : MeasurementTest
         // The subagent rows of a model never exceed the model's row.
         foreach (var m in s.Models)
             Assert.True(s.Subagents.Where(a => a.Model == m.Model).Sum(a => a.OutputTokens) <= m.OutputTokens);
+        // The CSV record counts the subagent once too.
+        var record = SessionAnalyticsRecord.FromStats(s);
+        Assert.Equal(1, record.SubagentCount);
+        Assert.Contains("\"count\":1", record.PerSubagentTokens);
     }
 }
