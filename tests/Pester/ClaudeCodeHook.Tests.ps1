@@ -62,6 +62,19 @@ Describe 'SessionEnd hook (session-end.ps1)' {
             Where-Object { (Get-Content -Raw -LiteralPath $_.FullName) -match $sessionId } | Should -BeNullOrEmpty -Because 'the background run removes the saved input'
     }
 
+    It 'keeps its log readable by its owner only, new or found world-readable' -Skip:$IsWindows {
+        $found = Join-Path $TestDrive 'found.log'
+        Set-Content -LiteralPath $found -Value 'an older run'
+        [IO.File]::SetUnixFileMode($found, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead')
+        $fresh = Join-Path $TestDrive 'fresh.log'
+        $runs = $found, $fresh | ForEach-Object { Start-Hook -HookArguments @('-Wait', '-WhatIf', '-Repository', 'octo-org/widget', '-Pr', '5') -Log $_ -CloseInput }
+        $runs | ForEach-Object { $_.WaitForExit(60000) | Should -BeTrue }
+        foreach ($log in $found, $fresh) {
+            Get-Content -Raw -LiteralPath $log | Should -Match "Publishing session $sessionId"
+            [IO.File]::GetUnixFileMode($log) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        }
+    }
+
     It 'logs and exits 0 when stdin holds no JSON' {
         $log = Join-Path $TestDrive 'nojson.log'
         $process = Start-Hook -HookArguments @() -Log $log -InputText 'not json' -CloseInput
