@@ -186,7 +186,6 @@ public sealed class CommentTrustCmdletTests : IAsyncLifetime
         _environment.Dispose();
     }
 
-    private static System.Security.SecureString Secure(string text) => new System.Net.NetworkCredential("", text).SecurePassword;
 
     private string SummaryBody() => Assert.Single(_ctx.Comments, c => SummaryParser.IsSummaryComment(c.Body)).Body;
 

@@ -58,7 +58,6 @@ public sealed class ConcurrentPublishingTests(PublisherRunspaces runspaces, ITes
         _environment.Dispose();
     }
 
-    private static SecureString Secure(string text) => new NetworkCredential("", text).SecurePassword;
 
     /// <summary>Runs publisher i's script in runspace i, all released at the same moment.</summary>
     private async Task<List<PipelineResult>> Together(int publishers, Func<int, object> input, int pr)
@@ -162,7 +161,7 @@ public sealed class ConcurrentPublishingTests(PublisherRunspaces runspaces, ITes
         var work = Directory.CreateTempSubdirectory("sa-race-").FullName;
         try
         {
-            var homes = new[] { fullHome, truncatedHome, fullHome, truncatedHome };
+            var homes = new[] { fullHome, truncatedHome, fullHome };
             var processes = homes.Select((home, i) => StartPublisher(home.ConfigDirectory, pr, work, i)).ToList();
             var ready = Enumerable.Range(0, homes.Length).Select(i => Path.Combine(work, $"ready-{i}")).ToList();
             var deadline = DateTime.UtcNow.AddMinutes(3);
@@ -206,9 +205,7 @@ public sealed class ConcurrentPublishingTests(PublisherRunspaces runspaces, ITes
 
     private (Process Process, Task<string> Out, Task<string> Err) StartPublisher(string configDirectory, int pr, string work, int index)
     {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var runner = Path.Combine(ModuleHost.RepoRoot, "src", "SessionAnalytics.Runner", "bin", configuration, "net10.0", "SessionAnalytics.Runner.dll");
-        Assert.True(File.Exists(runner), "runner not built at " + runner);
+        var runner = RunnerDll;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work };
         start.ArgumentList.Add(runner);
         start.ArgumentList.Add(

@@ -31,8 +31,9 @@ public sealed class LostAnswerTests : IAsyncLifetime
     }
 
     /// <summary>Short timeouts: the fake holds answers back for a minute, far longer than a test waits.</summary>
-    private GitHubApi Api(TimeSpan timeout) => new(new GitHubApiSettings
+    private GitHubApi Api(TimeSpan timeout, CancellationToken ctrlC = default) => new(new GitHubApiSettings
     {
+        Cancellation = ctrlC, // what the cmdlets pass: StopProcessing's token
         ApiUrl = new Uri(_ctx.Server.BaseUrl),
         Token = new GitHubToken(GitHubTestContext.Token, "-Token"),
         Diagnostics = _ctx.Diagnostics,
@@ -93,6 +94,20 @@ public sealed class LostAnswerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_cancelling_during_a_slow_answer_stops_at_once_as_a_cancellation_not_a_timeout()
+    {
+        _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.CreateIssueComment, FakeFault.SlowAnswer(TimeSpan.FromMinutes(1)) with { ApplyFirst = false });
+        using var ctrlC = new CancellationTokenSource();
+        var api = Api(TimeSpan.FromMinutes(5), ctrlC.Token);
+        var publishing = new SessionCommentPublisher(api).PublishAsync(_ctx.Target, Session(Id(10)), Render(Session(Id(10)), _ctx.Target), ctrlC.Token);
+        while (_ctx.Server.Faults.Pending > 0 && !publishing.IsCompleted) await Task.Delay(20); // the POST is being held
+        await ctrlC.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publishing);
+        Assert.Empty(_ctx.Comments);
+    }
+
+    [Fact]
     public void A_session_that_cannot_be_published_is_a_non_terminating_error_and_the_next_one_still_goes()
     {
         _host = new ModuleHost();
@@ -140,5 +155,4 @@ public sealed class LostAnswerTests : IAsyncLifetime
         Assert.Equal(Id(9), Assert.Single(r.Of<SessionCommentResult>()).SessionId);
     }
 
-    private static SecureString Secure(string text) => new NetworkCredential("", text).SecurePassword;
 }

@@ -34,7 +34,6 @@ public sealed class SecretEchoTests : IAsyncLifetime
         _environment.Dispose();
     }
 
-    private static SecureString Secure(string text) => new NetworkCredential("", text).SecurePassword;
 
     /// <summary>
     /// Every text reachable from <paramref name="root"/> through public properties (depth-limited): a superset of what
@@ -137,14 +136,5 @@ public sealed class SecretEchoTests : IAsyncLifetime
         Assert.Contains("Authorization", text);
         Assert.DoesNotContain(Secret, text);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(log));
-    }
-
-    private static string RunnerDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            return Path.Combine(ModuleHost.RepoRoot, "src", "SessionAnalytics.Runner", "bin", configuration, "net10.0", "SessionAnalytics.Runner.dll");
-        }
     }
 }
