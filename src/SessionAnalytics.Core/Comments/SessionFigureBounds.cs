@@ -29,9 +29,10 @@ public static class SessionFigureBounds
     /// <summary>Estimated cost of one session or one model within it, in US dollars.</summary>
     public const decimal MaxCostUsd = 1_000_000_000m;
 
-    /// <summary>Minutes of one session (about 694 days), and counts of tool calls, skill calls, problem iterations, edges.</summary>
+    /// <summary>Minutes of one session (duration, active time): about 694 days.</summary>
     public const int MaxMinutes = 1_000_000;
 
+    /// <summary>Tool calls (per tool and all together), skill calls, subagent tool uses, problem iterations, workflow edge traversals.</summary>
     public const int MaxCount = 10_000_000;
 
     /// <summary>Null when every figure is within bounds, else what is wrong, naming the JSON field.</summary>

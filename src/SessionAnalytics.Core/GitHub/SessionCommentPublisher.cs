@@ -113,7 +113,7 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
     private async Task<bool> Reconcile(GitHubTarget target, Run run, List<OwnComment> own, int round, CancellationToken cancellation)
     {
         var survivor = own[0];
-        var short_ = run.Stats.SessionIdShort;
+        var sid = run.Stats.SessionIdShort;
         // The fullest copy on GitHub; it wins over this rendering only if it has more of something.
         var fullest = own.Where(o => o.Stats is not null)
             .OrderBy(o => o.Stats!, Comparer<SessionStats>.Create(SessionMeasurement.CompareFullest)).ThenBy(o => o.Comment.Id).FirstOrDefault();
@@ -122,7 +122,7 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
         if (lost is not null && !run.KeptExisting)
         {
             run.KeptExisting = true;
-            _diagnostics.Warning($"Session {short_}: the comment {fullest!.Comment} holds more data than this run ({lost}); it is kept as it is. " +
+            _diagnostics.Warning($"Session {sid}: the comment {fullest!.Comment} holds more data than this run ({lost}); it is kept as it is. " +
                                  "This happens when the transcript was truncated or only part of it is available here. Use -Force to replace it anyway.");
         }
 
@@ -135,7 +135,7 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
                 // Another publisher wrote an equally full rendering after ours (e.g. drawn from other skill files).
                 // Either is right; writing ours again would only start a tug of war.
                 run.AcceptedEqual = true;
-                _diagnostics.Verbose($"Session {short_}: comment {survivor.Comment} holds an equally full rendering written by another publisher; it is left as it is.");
+                _diagnostics.Verbose($"Session {sid}: comment {survivor.Comment} holds an equally full rendering written by another publisher; it is left as it is.");
             }
             else
             {
@@ -143,12 +143,12 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
                 wrote = true;
                 if (ReferenceEquals(wanted, run.Body)) run.UpdatedOurs = true; else run.WroteTheirs = true;
                 _diagnostics.Verbose(ReferenceEquals(wanted, run.Body)
-                    ? $"Session {short_}: updated comment {updated.HtmlUrl ?? survivor.Comment.HtmlUrl}."
-                    : $"Session {short_}: comment {survivor.Comment} now holds the fuller copy from {fullest!.Comment}.");
+                    ? $"Session {sid}: updated comment {updated.HtmlUrl ?? survivor.Comment.HtmlUrl}."
+                    : $"Session {sid}: comment {survivor.Comment} now holds the fuller copy from {fullest!.Comment}.");
             }
         }
         else if (round == 1 && own.Count == 1)
-            _diagnostics.Verbose($"Session {short_}: comment {survivor.Comment} is up to date; nothing written.");
+            _diagnostics.Verbose($"Session {sid}: comment {survivor.Comment} is up to date; nothing written.");
 
         foreach (var duplicate in own.Skip(1))
         {
@@ -156,7 +156,7 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
             if (await api.DeleteCommentAsync(target.Repository, duplicate.Comment.Id, cancellation).ConfigureAwait(false))
             {
                 run.Removed++;
-                _diagnostics.Verbose($"Session {short_}: deleted the duplicate comment {duplicate.Comment}; {survivor.Comment} is kept.");
+                _diagnostics.Verbose($"Session {sid}: deleted the duplicate comment {duplicate.Comment}; {survivor.Comment} is kept.");
             }
         }
         return wrote;

@@ -43,7 +43,7 @@ public sealed class CommentTrustRule
     /// <summary>Why <paramref name="comment"/> does not count, for the verbose stream and warnings.</summary>
     public string WhyNot(GitHubComment comment, string? publisher) => _authors is not null
         ? $"'{comment.AuthorLogin ?? "(unknown)"}' is not one of the trusted authors ({string.Join(", ", Authors!)})"
-        : $"its author '{comment.AuthorLogin ?? "(unknown)"}' is {(comment.AuthorAssociation is { } a ? a : "of unknown association")} to the repository, not OWNER, MEMBER or COLLABORATOR"
+        : $"its author '{comment.AuthorLogin ?? "(unknown)"}' has author_association {comment.AuthorAssociation ?? "(none given)"}, not OWNER, MEMBER or COLLABORATOR"
           + (publisher is null ? "" : $", and is not the publishing account {publisher}");
 
     /// <summary>Who counts, as the summary's note says it.</summary>

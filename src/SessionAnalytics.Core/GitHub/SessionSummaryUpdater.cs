@@ -65,8 +65,11 @@ public sealed class SessionSummaryUpdater(GitHubApi api, SessionSummaryUpdaterOp
                 TargetType = target.TypeName, TargetNumber = target.Number, Status = target.State, Notes = selection.Notes(rule, login),
             };
             var rendered = SessionSummaryRenderer.RenderDetailed(sessions, summaryOptions);
-            if (rendered.Degradation.HasFlag(CommentDegradation.RowsCollapsed) && !_collapseReported && (_collapseReported = true))
+            if (rendered.Degradation.HasFlag(CommentDegradation.RowsCollapsed) && !_collapseReported)
+            {
+                _collapseReported = true;
                 _diagnostics.Warning($"The summary of {sessions.Count} sessions on {target} is too large for one comment: its per-session rows are collapsed (totals and sums stay).");
+            }
             var ours = comments.Where(c => SessionCommentPublisher.SameLogin(c.AuthorLogin, login) && SummaryParser.IsSummaryComment(c.Body))
                 .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToList();
             ReportForeignSummaries(comments, login);
