@@ -92,6 +92,9 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
         public SessionStats Stats { get; } = stats;
         public string Body { get; } = body;
         public long? CreatedId { get; set; }
+        /// <summary>A create or an update with this rendering was sent (its answer may have been lost).</summary>
+        public bool TriedCreate { get; set; }
+        public bool TriedUpdate { get; set; }
         public bool UpdatedOurs { get; set; }
         public bool WroteTheirs { get; set; }
         public bool KeptExisting { get; set; }
@@ -102,6 +105,7 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
 
     private async Task<bool> Create(GitHubTarget target, Run run, int round, CancellationToken cancellation)
     {
+        run.TriedCreate = true;
         var created = await api.CreateCommentAsync(target.Repository, target.Number, run.Body, cancellation).ConfigureAwait(false);
         run.CreatedId = created.Id;
         _diagnostics.Verbose($"Session {run.Stats.SessionIdShort}: created comment {created.HtmlUrl} on {target}" +
@@ -139,6 +143,7 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
             }
             else
             {
+                if (ReferenceEquals(wanted, run.Body)) run.TriedUpdate = true;
                 var updated = await api.UpdateCommentAsync(target.Repository, survivor.Comment.Id, wanted, cancellation).ConfigureAwait(false);
                 wrote = true;
                 if (ReferenceEquals(wanted, run.Body)) run.UpdatedOurs = true; else run.WroteTheirs = true;
@@ -212,9 +217,10 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
     private static SessionCommentResult Result(GitHubTarget target, Run run, GitHubComment survivor)
     {
         var ours = SameBody(survivor.Body, run.Body);
+        // A write whose answer was lost counts as done when the read shows its body: that is how it was found again.
         var action = ours
-            ? survivor.Id == run.CreatedId ? CommentAction.Created
-              : run.UpdatedOurs ? CommentAction.Updated
+            ? survivor.Id == run.CreatedId || (run.CreatedId is null && run.TriedCreate && !run.TriedUpdate) ? CommentAction.Created
+              : run.UpdatedOurs || run.TriedUpdate ? CommentAction.Updated
               : run.CreatedId is not null || run.Removed > 0 ? CommentAction.Merged
               : CommentAction.Unchanged
             : run.KeptExisting ? CommentAction.KeptExisting

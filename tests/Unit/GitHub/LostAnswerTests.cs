@@ -83,6 +83,22 @@ public sealed class LostAnswerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_update_slower_than_the_timeout_is_retried_then_confirmed_by_reading_again()
+    {
+        var first = await Publish(_ctx.Api(), 11);
+        // Every attempt of the update is applied and then held back past the timeout: the handler retries the PATCH
+        // (it is idempotent), gives up with GitHubTimeout, and the publisher's next read shows the update happened.
+        _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.UpdateIssueComment, FakeFault.SlowAnswer(TimeSpan.FromMinutes(1)), times: 4);
+        var grown = Session(Id(11), messages: 20);
+
+        var result = await new SessionCommentPublisher(Api(TimeSpan.FromMilliseconds(300))).PublishAsync(_ctx.Target, grown, Render(grown, _ctx.Target));
+
+        Assert.Equal((CommentAction.Updated, first.CommentId), (result.Action, result.CommentId));
+        Assert.Equal(Render(grown, _ctx.Target), Assert.Single(_ctx.Comments).Body);
+        Assert.Equal(0, _ctx.Server.Faults.Pending);
+    }
+
+    [Fact]
     public async Task A_server_that_never_answers_is_a_GitHubTimeout_not_a_TaskCanceledException()
     {
         _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.CreateIssueComment, FakeFault.SlowAnswer(TimeSpan.FromMinutes(1)) with { ApplyFirst = false }, times: 5);
