@@ -60,7 +60,7 @@ public sealed class SessionSummaryData
 
     /// <summary>
     /// Aggregates <paramref name="sessions"/> (texts redacted): duplicates of one session id count once, the fullest
-    /// (<see cref="SessionMeasurement.CompareFullest"/>: more messages, then tokens, tool calls, commits, minutes), then
+    /// (<see cref="SessionFullness.CompareFullest"/>: more messages, then tokens, tool calls, commits, minutes), then
     /// the first in the input (for comments: the oldest). An end time or a cost decides nothing: both are easy to forge
     /// upwards. Order is by <see cref="SessionStats.StartedAt"/> (unknown last), then session id. Every sum is checked:
     /// figures too large to add up give an <see cref="EngineException"/> (<see cref="FiguresOverflowErrorId"/>).
@@ -84,7 +84,7 @@ public sealed class SessionSummaryData
         var distinct = sessions
             .Select((s, i) => (Stats: SecretRedactor.Redact(s ?? throw new ArgumentException("A session is null.", nameof(sessions))), Index: i))
             .GroupBy(x => x.Stats.SessionId, StringComparer.Ordinal)
-            .Select(g => g.OrderBy(x => x.Stats, Comparer<SessionStats>.Create(SessionMeasurement.CompareFullest))
+            .Select(g => g.OrderBy(x => x.Stats, Comparer<SessionStats>.Create(SessionFullness.CompareFullest))
                           .ThenBy(x => x.Index)
                           .First().Stats)
             .OrderBy(s => s.StartedAt is null ? 1 : 0)

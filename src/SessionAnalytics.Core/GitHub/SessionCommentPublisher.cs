@@ -120,8 +120,8 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
         var sid = run.Stats.SessionIdShort;
         // The fullest copy on GitHub; it wins over this rendering only if it has more of something.
         var fullest = own.Where(o => o.Stats is not null)
-            .OrderBy(o => o.Stats!, Comparer<SessionStats>.Create(SessionMeasurement.CompareFullest)).ThenBy(o => o.Comment.Id).FirstOrDefault();
-        var lost = fullest is null || _options.Force ? null : SessionMeasurement.LessDataThan(fullest.Stats!, run.Stats);
+            .OrderBy(o => o.Stats!, Comparer<SessionStats>.Create(SessionFullness.CompareFullest)).ThenBy(o => o.Comment.Id).FirstOrDefault();
+        var lost = fullest is null || _options.Force ? null : SessionFullness.LessDataThan(fullest.Stats!, run.Stats);
         var wanted = lost is null ? run.Body : fullest!.Comment.Body;
         if (lost is not null && !run.KeptExisting)
         {
@@ -134,7 +134,7 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
         if (!SameBody(survivor.Comment.Body, wanted))
         {
             if (ReferenceEquals(wanted, run.Body) && (run.UpdatedOurs || run.CreatedId is not null) && survivor.Stats is not null
-                && SessionMeasurement.LessDataThan(survivor.Stats, run.Stats) is null && SessionMeasurement.LessDataThan(run.Stats, survivor.Stats) is null)
+                && SessionFullness.LessDataThan(survivor.Stats, run.Stats) is null && SessionFullness.LessDataThan(run.Stats, survivor.Stats) is null)
             {
                 // Another publisher wrote an equally full rendering after ours (e.g. drawn from other skill files).
                 // Either is right; writing ours again would only start a tug of war.
@@ -200,7 +200,7 @@ public sealed class SessionCommentPublisher(GitHubApi api, SessionCommentPublish
     }
 
     /// <summary>What the existing comment has more of, or null when the new rendering has at least as much of everything.</summary>
-    internal static string? LessDataThan(SessionStats existing, SessionStats next) => SessionMeasurement.LessDataThan(existing, next);
+    internal static string? LessDataThan(SessionStats existing, SessionStats next) => SessionFullness.LessDataThan(existing, next);
 
     internal static bool SameBody(string a, string b) => Normalize(a) == Normalize(b);
 

@@ -76,7 +76,7 @@ public sealed record SkippedSessionComment(GitHubComment Comment, SkippedComment
 /// The one reading of session comments that every reader uses (the summary of Publish-SessionComment and
 /// Update-SessionSummary, Get-SessionAnalytics): of the comments that carry a session marker, those by trusted
 /// authors (<see cref="CommentTrustRule"/>), readable and within <see cref="SessionFigureBounds"/>, one per session.
-/// When several trusted comments hold one session, the fullest counts (<see cref="SessionMeasurement.CompareFullest"/>:
+/// When several trusted comments hold one session, the fullest counts (<see cref="SessionFullness.CompareFullest"/>:
 /// more messages, then tokens, tool calls, commits, minutes), and among equally full ones the oldest (creation time,
 /// then id). End times and costs decide nothing: they are the easiest figures to forge upwards.
 /// </summary>
@@ -121,7 +121,7 @@ public sealed class SessionCommentSelection
         foreach (var copies in readable.GroupBy(r => r.Stats.SessionId, StringComparer.OrdinalIgnoreCase))
         {
             // OrderBy is stable: among equally full copies the oldest (first in comment order) stays first.
-            var ranked = copies.OrderBy(c => c.Stats, Comparer<SessionStats>.Create(SessionMeasurement.CompareFullest)).ToList();
+            var ranked = copies.OrderBy(c => c.Stats, Comparer<SessionStats>.Create(SessionFullness.CompareFullest)).ToList();
             counted.Add(ranked[0]);
             foreach (var other in ranked.Skip(1))
                 skipped.Add(new SkippedSessionComment(other.Comment, SkippedCommentReason.Duplicate,

@@ -7,7 +7,7 @@ namespace SessionAnalytics.Core.Comments;
 /// a comment and a new rendering). A transcript that was truncated, or only partly copied to another machine, gives
 /// a smaller measurement of the same session; the fuller one is the one to keep.
 /// </summary>
-public static class SessionMeasurement
+public static class SessionFullness
 {
     /// <summary>
     /// What <paramref name="existing"/> has more of than <paramref name="next"/> ("messages 15 &lt; 40, ..."), or null
