@@ -2,7 +2,6 @@
 BeforeAll {
     $repoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
     Import-Module "$repoRoot/out/SessionAnalytics/SessionAnalytics.psd1" -Force
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
     $skills = Join-Path $TestDrive 'skills'
     New-Item -ItemType Directory -Path "$skills/ci" -Force | Out-Null
@@ -17,7 +16,7 @@ flowchart TB
     RERUN --> STATUS
 ```
 '@
-    $stats = New-SessionAnalyticsObject 'SessionAnalytics.Core.Stats.SessionStats' @{
+    $stats = [SessionAnalytics.Core.Stats.SessionStats]@{
         SessionId    = '00b11888-7e0c-4fb4-bb39-32ea32e09b64'
         SkillSequence = [string[]]@('ci:status', 'ci:rerun', 'ci:status')
     }
@@ -35,7 +34,7 @@ Describe 'ConvertTo-SessionMermaid' {
 
     It 'has a table view with the useful columns' {
         $text = $stats | ConvertTo-SessionMermaid -SkillsPath $skills | Format-Table | Out-String
-        foreach ($column in 'Session', 'Family', 'Traversed', 'Links', 'Failures', 'TemplatePath') {
+        foreach ($column in 'Session', 'Family', 'Traversed', 'Links', 'Failures', 'Template') {
             $text | Should -Match $column
         }
         $text | Should -Match '00b11888'

@@ -4,8 +4,6 @@
 BeforeAll {
     $repo = Resolve-Path (Join-Path $PSScriptRoot '..' '..')
     Import-Module (Join-Path $repo 'out' 'SessionAnalytics' 'SessionAnalytics.psd1') -Force
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $recordType = Get-SessionAnalyticsType 'SessionAnalytics.Core.Export.SessionAnalyticsRecord'
     $samples = Join-Path $repo 'samples' 'claude'
     $designColumns = @(
         'pr_number', 'target_type', 'pr_title', 'pr_author', 'pr_status', 'session_id', 'session_started',
@@ -69,13 +67,13 @@ Describe 'Export-SessionAnalytics' {
     }
 
     It 'has table and list views for SessionAnalyticsRecord' {
-        $records = $stats | ForEach-Object { $recordType::FromStats($_) }
+        $records = $stats | ForEach-Object { [SessionAnalytics.Core.Export.SessionAnalyticsRecord]::FromStats($_) }
         ($records | Format-Table | Out-String) | Should -Match 'Session\s+Started'
         ($records | Format-List | Out-String) | Should -Match 'SessionDurationMin'
     }
 
     It 'exports records with Export-Csv as flat columns that Export-SessionAnalytics reads back' {
-        $records = $stats | ForEach-Object { $recordType::FromStats($_) }
+        $records = $stats | ForEach-Object { [SessionAnalytics.Core.Export.SessionAnalyticsRecord]::FromStats($_) }
         $path = Join-Path $TestDrive 'records.csv'
         $records | Export-Csv -Path $path -NoTypeInformation
         $back = Import-Csv -Path $path

@@ -5,17 +5,12 @@ BeforeAll {
     $repoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
     Import-Module "$repoRoot/out/SessionAnalytics/SessionAnalytics.psd1" -Force
 
-    . "$PSScriptRoot/TestHelpers.ps1"
-    # The engine's types load in the module's private AssemblyLoadContext: reach them through the module, not type literals.
-    $repositoryRef = Get-SessionAnalyticsType 'SessionAnalytics.Core.GitHub.RepositoryRef'
-    $repositories = [Array]::CreateInstance($repositoryRef, 1)
-    $repositories[0] = $repositoryRef::new('octo-org', 'widget')
-    $options = New-SessionAnalyticsObject -TypeName 'SessionAnalytics.Core.Extraction.ExtractionOptions' -Property @{
-        Repositories = $repositories
+    $options = [SessionAnalytics.Core.Extraction.ExtractionOptions]@{
+        Repositories = [SessionAnalytics.Core.GitHub.RepositoryRef[]]@([SessionAnalytics.Core.GitHub.RepositoryRef]::new('octo-org', 'widget'))
         From         = [datetimeoffset]'2026-01-01T00:00:00Z'
         To           = [datetimeoffset]'2026-02-15T23:59:59Z'
     }
-    $summary = (Get-SessionAnalyticsType 'SessionAnalytics.Core.Extraction.ExtractionSummary')::new($options)
+    $summary = [SessionAnalytics.Core.Extraction.ExtractionSummary]::new($options)
 }
 
 Describe 'ExtractionSummary views' {

@@ -4,9 +4,7 @@
 BeforeAll {
     $repoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
     Import-Module "$repoRoot/out/SessionAnalytics/SessionAnalytics.psd1" -Force
-    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-
-    $commentResult = New-SessionAnalyticsObject 'SessionAnalytics.Core.GitHub.SessionCommentResult' @{
+    $commentResult = [SessionAnalytics.Core.GitHub.SessionCommentResult]@{
         Repository = 'octo-org/widget'
         Number     = 652
         TargetType = 'pr'
@@ -15,7 +13,7 @@ BeforeAll {
         CommentId  = 1234567
         Url        = 'https://github.com/octo-org/widget/pull/652#issuecomment-1234567'
     }
-    $summaryResult = New-SessionAnalyticsObject 'SessionAnalytics.Core.GitHub.SessionSummaryResult' @{
+    $summaryResult = [SessionAnalytics.Core.GitHub.SessionSummaryResult]@{
         Repository   = 'octo-org/widget'
         Number       = 652
         TargetType   = 'pr'
@@ -36,21 +34,21 @@ Describe 'GitHub result views' {
 
     It 'lists every field of a session comment result' {
         $text = $commentResult | Format-List | Out-String
-        foreach ($field in 'SessionId', 'CommentId', 'Length', 'DuplicatesRemoved') { $text | Should -Match $field }
+        foreach ($field in 'SessionId', 'CommentId', 'Length', 'Duplicates') { $text | Should -Match $field }
     }
 
     It 'shows a summary result as a table row and a list' {
         $table = $summaryResult | Format-Table | Out-String
-        foreach ($column in 'Repository', 'Target', 'Action', 'Sessions', 'CostUsd', 'Url') { $table | Should -Match $column }
-        $table | Should -Match '34.21'
+        foreach ($column in 'Repository', 'Target', 'Action', 'Sessions', 'Cost', 'Url') { $table | Should -Match $column }
+        $table | Should -Match ([regex]::Escape('$34.21'))
         $list = $summaryResult | Format-List | Out-String
-        foreach ($field in 'SessionCount', 'SkippedComments', 'Rounds', 'Converged') { $list | Should -Match $field }
+        foreach ($field in 'Sessions', 'Skipped', 'Rounds', 'Converged') { $list | Should -Match $field }
     }
 }
 
 Describe 'Publish-SessionComment -WhatIf' {
     It 'needs no token and reaches no server' {
-        $stats = New-SessionAnalyticsObject 'SessionAnalytics.Core.Stats.SessionStats' @{ SessionId = '00b11888-7e0c-4fb4-bb39-32ea32e09b64' }
+        $stats = [SessionAnalytics.Core.Stats.SessionStats]@{ SessionId = '00b11888-7e0c-4fb4-bb39-32ea32e09b64' }
         $saved = $env:GH_TOKEN, $env:GITHUB_TOKEN
         try {
             $env:GH_TOKEN = $null; $env:GITHUB_TOKEN = $null

@@ -130,8 +130,7 @@ Describe 'Format views' {
     }
 
     It 'the default view of sessions and stats is the table' {
-        # By name: the engine's types live in the module's private load context, out of reach of [type] literals.
-        $text = $sampleObjects | Where-Object { $_.GetType().FullName -eq 'SessionAnalytics.Core.Stats.SessionStats' } | Out-String -Width 250
+        $text = $sampleObjects | Where-Object { $_ -is [SessionAnalytics.Core.Stats.SessionStats] } | Out-String -Width 250
         $header = $views | Where-Object { $_.Kind -eq 'Table' -and $_.TypeNames -contains 'SessionAnalytics.Core.Stats.SessionStats' } | Select-Object -First 1
         $text | Should -Match ([regex]::Escape($header.Labels[0]))
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.GitHub;
+using SessionAnalytics.Core.Tabular;
 
 namespace SessionAnalytics.Core.Extraction;
 
@@ -18,10 +19,18 @@ public enum LeftOutReason
 
 /// <summary>A session comment the extraction left out, and why.</summary>
 public sealed record LeftOutComment(string Repository, int Number, string TargetType, long CommentId, string? Url, string? Author,
-    LeftOutReason Reason, string Detail);
+    LeftOutReason Reason, string Detail) : ICellText
+{
+    /// <summary><c>octo-org/widget#12 comment 345 UntrustedAuthor (mallory)</c>: one item of the summary's LeftOut cell.</summary>
+    public string ToCellText() => $"{Repository}#{Number} comment {CommentId} {Reason}" + (Author is null ? "" : $" ({Author})");
+}
 
 /// <summary>A PR or issue whose comments could not be read (it is missing from the records), or whose GitHub figures are incomplete.</summary>
-public sealed record ExtractionProblem(string Repository, int Number, string TargetType, string ErrorId, string Message, bool RecordsKept);
+public sealed record ExtractionProblem(string Repository, int Number, string TargetType, string ErrorId, string Message, bool RecordsKept) : ICellText
+{
+    /// <summary><c>octo-org/widget#12 GitHubNotFound (records kept)</c>: one item of the summary's Problems cell.</summary>
+    public string ToCellText() => $"{Repository}#{Number} {ErrorId}" + (RecordsKept ? " (records kept)" : "");
+}
 
 /// <summary>
 /// What one extraction run did: what it found, what it left out and why, and what it cost in requests. Complete
@@ -41,7 +50,7 @@ public sealed class ExtractionSummary
         From = options.From;
         To = options.To;
         Targets = options.Targets;
-        TrustedAuthors = options.TrustedAuthors is { Count: > 0 } t ? t.ToList() : [];
+        TrustedAuthors = options.TrustedAuthors is { Count: > 0 } t ? [.. t] : [];
     }
 
     // ---- what was asked ----
@@ -49,7 +58,7 @@ public sealed class ExtractionSummary
     public DateTimeOffset From { get; }
     public DateTimeOffset To { get; }
     public ExtractionTargets Targets { get; }
-    public IReadOnlyList<string> TrustedAuthors { get; }
+    public CellList<string> TrustedAuthors { get; }
 
     // ---- what was found ----
     /// <summary>Pull requests the search found in the range.</summary>
@@ -71,8 +80,8 @@ public sealed class ExtractionSummary
     public int UnreadableComments => Count(LeftOutReason.UnreadableJson);
     public int UntrustedComments => Count(LeftOutReason.UntrustedAuthor);
     public int DuplicateComments => Count(LeftOutReason.Duplicate);
-    public IReadOnlyList<LeftOutComment> LeftOut { get { lock (_gate) return _leftOut.ToList(); } }
-    public IReadOnlyList<ExtractionProblem> Problems { get { lock (_gate) return _problems.ToList(); } }
+    public CellList<LeftOutComment> LeftOut { get { lock (_gate) return [.. _leftOut]; } }
+    public CellList<ExtractionProblem> Problems { get { lock (_gate) return [.. _problems]; } }
 
     // ---- what it cost ----
     /// <summary>HTTP requests sent to GitHub, retries included.</summary>
@@ -104,7 +113,7 @@ public sealed class ExtractionSummary
     public string? StopReason { get; internal set; }
 
     /// <summary>Sentences for the report's Notes section: what was scanned, what was left out and why, what is missing.</summary>
-    public IReadOnlyList<string> Notes => BuildNotes();
+    public CellList<string> Notes => BuildNotes();
 
     public override string ToString() =>
         $"{ItemsRead} of {PullRequestsFound + IssuesFound} PRs/issues read, {Sessions} sessions, {LeftOutComments} comments left out; "

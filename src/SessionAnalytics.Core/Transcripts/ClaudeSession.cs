@@ -1,3 +1,5 @@
+using SessionAnalytics.Core.Tabular;
+
 namespace SessionAnalytics.Core.Transcripts;
 
 /// <summary>A Claude Code session found on disk: what discovery reads cheaply, without parsing whole transcripts.</summary>
@@ -13,7 +15,7 @@ public sealed class ClaudeSession
     public string? Cwd { get; init; }
     private string? _branch;
     private bool _branchGiven;
-    private IReadOnlyList<string>? _branches;
+    private CellList<string>? _branches;
     private Func<IReadOnlyList<string>>? _branchSource;
 
     /// <summary>The branch the session worked on: the last non-default branch seen, else the last branch seen.</summary>
@@ -28,9 +30,9 @@ public sealed class ClaudeSession
     /// only when asked (-Branch, or the first time this is read): measuring a session never needs them, because the
     /// calculator collects branches from the lines it parses anyway.
     /// </summary>
-    public IReadOnlyList<string> Branches
+    public CellList<string> Branches
     {
-        get => _branches ?? LazyInitializer.EnsureInitialized(ref _branches, () => _branchSource?.Invoke() ?? []);
+        get => _branches ?? LazyInitializer.EnsureInitialized(ref _branches, () => new CellList<string>(_branchSource?.Invoke() ?? []));
         init => _branches = value;
     }
 
@@ -42,8 +44,8 @@ public sealed class ClaudeSession
     /// <summary>The main transcript.</summary>
     public required string TranscriptPath { get; init; }
     /// <summary>The main transcript followed by every subagent and compaction transcript of the session.</summary>
-    public IReadOnlyList<string> TranscriptPaths { get; init; } = [];
-    public IReadOnlyList<string> SubagentFiles { get; init; } = [];
+    public CellList<string> TranscriptPaths { get; init; } = [];
+    public CellList<string> SubagentFiles { get; init; } = [];
     /// <summary>Bytes of all transcripts of the session.</summary>
     public long SizeBytes { get; init; }
     /// <summary>The config directory the session was found under (…/.claude), when known.</summary>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Tabular;
 
 namespace SessionAnalytics.Core.Transcripts;
 
@@ -16,9 +17,14 @@ public sealed class SessionQuery
     public Func<string, bool>? ProjectMatch { get; init; }
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Until { get; init; }
-    /// <summary>Only the most recently active session of the project whose cwd is <see cref="CurrentDirectory"/>.</summary>
+    /// <summary>
+    /// Only the most recently active session of the project of <see cref="CurrentDirectory"/> or, when it has none,
+    /// of the nearest ancestor up to the repository root (<see cref="CurrentProject"/>).
+    /// </summary>
     public bool Current { get; init; }
     public string? CurrentDirectory { get; init; }
+    /// <summary>The home directory, where the -Current walk stops outside a repository.</summary>
+    public string? HomeDirectory { get; init; }
 }
 
 /// <summary>
@@ -72,12 +78,14 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
                 continue;
             }
             anyRoot = true;
+            var before = candidates.Count;
             // Real directories before links to them, so a session keeps its real project directory's name.
             foreach (var projectDir in ProjectDirectories(root).OrderBy(d => IsLink(d) ? 1 : 0))
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (Enter(projectDir)) ScanProjectDirectory(projectDir, candidates, query);
             }
+            diagnostics.Verbose($"'{root}': {candidates.Count - before} session transcript(s).");
         }
         if (!anyRoot && rootsAreDefaults)
             diagnostics.Error(new EngineError("ClaudeConfigDirectoryNotFound", ErrorKind.ObjectNotFound,
@@ -87,27 +95,36 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         var sessions = new List<ClaudeSession>();
         var i = 0;
         var scanBranches = query.BranchMatch is not null;
+        int described = 0, agentFiles = 0;
         foreach (var c in candidates.Values.OrderBy(c => c.MainPath, StringComparer.Ordinal))
         {
             cancellation.ThrowIfCancellationRequested();
             diagnostics.Progress("Finding Claude Code sessions", $"{++i} of {candidates.Count}: {Path.GetFileName(c.MainPath)}", i * 100 / Math.Max(1, candidates.Count));
             if (!IdMatches(c.Id, query.Ids)) continue;
             if (query.Since is DateTimeOffset since && LastWrite(c.MainPath) < since) continue; // a file is written after its last line
+            described++;
+            agentFiles += c.AgentFiles.Count;
             var session = Describe(c, scanBranches);
             if (session is null || !Matches(session, query)) continue;
             sessions.Add(session);
         }
 
+        diagnostics.Verbose($"Read the head and tail of {described} of {candidates.Count} session(s) ({described + agentFiles} transcript file(s) counted); {sessions.Count} matched.");
         sessions.Sort((a, b) => Nullable.Compare(a.FirstActivity, b.FirstActivity) is var cmp and not 0 ? cmp : string.CompareOrdinal(a.Id, b.Id));
         if (query.Current)
         {
             var cwd = query.CurrentDirectory ?? Directory.GetCurrentDirectory();
-            var encoded = EncodeProjectDirectory(cwd);
-            var current = sessions.Where(s => s.ProjectDirectory == encoded || PathEquals(s.Cwd, cwd))
-                .OrderByDescending(s => s.LastActivity).FirstOrDefault();
+            var searched = CurrentProject.SearchDirectories(cwd, query.HomeDirectory);
+            var current = searched
+                .Select(dir => sessions.Where(s => s.ProjectDirectory == EncodeProjectDirectory(dir) || PathEquals(s.Cwd, dir))
+                    .OrderByDescending(s => s.LastActivity).FirstOrDefault())
+                .FirstOrDefault(s => s is not null);
             if (current is null)
                 diagnostics.Error(new EngineError("CurrentSessionNotFound", ErrorKind.ObjectNotFound,
-                    $"No Claude Code session found for the current directory '{cwd}' (project directory '{encoded}').", cwd));
+                    $"No Claude Code session found for '{cwd}' or the folders above it up to '{searched[^1]}' (project directories {string.Join(", ", searched.Select(EncodeProjectDirectory))}).", cwd)
+                { RecommendedAction = "Run it inside the folder (or a folder below the one) Claude Code was started in, or pass -Path, -Id or -Branch." });
+            else if (!PathEquals(current.Cwd, cwd))
+                diagnostics.Verbose($"-Current: the session of '{current.Cwd ?? current.ProjectDirectory}', the nearest folder above '{cwd}' with one.");
             return current is null ? [] : [current];
         }
         return sessions;
@@ -304,7 +321,7 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
             Project = cwd is null ? c.ProjectDir.Split(Path.DirectorySeparatorChar).Last() : LeafName(cwd),
             ProjectDirectory = Path.GetFileName(c.ProjectDir),
             Cwd = cwd,
-            Branches = branches!, // null: scanned when first read, through BranchSource
+            Branches = branches is null ? null! : new CellList<string>(branches), // null: scanned when first read, through BranchSource
             BranchSource = branches is null ? () => ScanBranchesQuietly(mainPath) : null,
             FirstActivity = head.First,
             LastActivity = tail.Last ?? head.Last,

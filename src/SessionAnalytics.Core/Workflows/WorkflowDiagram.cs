@@ -1,3 +1,5 @@
+using SessionAnalytics.Core.Tabular;
+
 namespace SessionAnalytics.Core.Workflows;
 
 /// <summary>One annotated workflow diagram for one skill family of a session (the output of ConvertTo-SessionMermaid).</summary>
@@ -17,7 +19,7 @@ public sealed class WorkflowDiagram
     /// <summary>The annotated Mermaid source, without the ```mermaid fence.</summary>
     public required string Mermaid { get; init; }
     /// <summary>"FROM->TO" → traversals drawn on this diagram.</summary>
-    public IReadOnlyDictionary<string, int> Edges { get; init; } = new Dictionary<string, int>();
+    public CellMap<int> Edges { get; init; } = CellMap<int>.Empty;
 
     /// <summary>The diagram in a Markdown fence that no backtick run inside the text can close.</summary>
     public string ToMarkdown()

@@ -138,7 +138,7 @@ public static class WorkflowDiagramGenerator
         FailureEdges = annotation.FailureEdges,
         EdgeSource = source,
         Mermaid = annotation.Mermaid,
-        Edges = edges,
+        Edges = new(edges),
     };
 
     /// <summary>The family's own SKILL.md first, then those of the family's skills the session invoked (first use first).</summary>

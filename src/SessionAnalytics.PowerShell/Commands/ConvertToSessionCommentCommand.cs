@@ -12,7 +12,7 @@ namespace SessionAnalytics.PowerShell.Commands;
 /// Renders the per-session GitHub comment (Markdown) for each SessionStats from the pipeline, without posting it:
 /// exactly the body Publish-SessionComment would send.
 /// </summary>
-[Cmdlet(VerbsData.ConvertTo, "SessionComment", DefaultParameterSetName = SessionTargetSet)]
+[Cmdlet(VerbsData.ConvertTo, "SessionComment", DefaultParameterSetName = SessionTargetSet, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/ConvertTo-SessionComment.md")]
 [OutputType(typeof(string))]
 public sealed class ConvertToSessionCommentCommand : SessionAnalyticsCmdlet
 {

@@ -12,7 +12,7 @@ namespace SessionAnalytics.PowerShell.Commands;
 /// The workflow phase: annotated Mermaid diagrams (one per skill family) from session stats and the skills'
 /// SKILL.md templates. Also fills the stats' WorkflowEdges, so a later ConvertTo-SessionComment carries them.
 /// </summary>
-[Cmdlet(VerbsData.ConvertTo, "SessionMermaid")]
+[Cmdlet(VerbsData.ConvertTo, "SessionMermaid", HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/ConvertTo-SessionMermaid.md")]
 [OutputType(typeof(WorkflowDiagram))]
 public sealed class ConvertToSessionMermaidCommand : SessionAnalyticsCmdlet
 {

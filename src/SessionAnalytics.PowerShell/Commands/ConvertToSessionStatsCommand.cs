@@ -7,7 +7,7 @@ using SessionAnalytics.PowerShell.Infrastructure;
 namespace SessionAnalytics.PowerShell.Commands;
 
 /// <summary>Measures sessions exactly: tokens per model, cost, tools, skills, subagents, commits, problems.</summary>
-[Cmdlet(VerbsData.ConvertTo, "SessionStats", DefaultParameterSetName = SessionSet)]
+[Cmdlet(VerbsData.ConvertTo, "SessionStats", DefaultParameterSetName = SessionSet, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/ConvertTo-SessionStats.md")]
 [OutputType(typeof(SessionStats), ParameterSetName = [SessionSet, PathSet, LiteralPathSet])]
 [OutputType(typeof(string))]
 public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisposable
@@ -17,15 +17,21 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisp
     private const string LiteralPathSet = "LiteralPath";
     private const string Activity = "Measuring Claude Code sessions";
     private SessionMeasurer? _measurer;
+    /// <summary>Main transcripts already taken from -Path/-LiteralPath: a subagent file stands for its parent, measured once.</summary>
+    private readonly HashSet<string> _transcripts = new(StringComparer.Ordinal);
     private int _count;
 
     [Parameter(ParameterSetName = SessionSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
     public ClaudeSession[]? Session { get; set; }
 
-    /// <summary>Transcript files (.jsonl); subagent transcripts beside them are included.</summary>
-    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "TranscriptPath")]
+    /// <summary>
+    /// Transcript files (.jsonl); subagent transcripts beside them are included. Strings from the pipeline bind here,
+    /// and so does the TranscriptPath of re-imported sessions. Files (Get-Item, Get-ChildItem) bind to -LiteralPath
+    /// through their PSPath, so they are not also offered to -Path (which made the two sets ambiguous).
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("TranscriptPath")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
@@ -117,7 +123,7 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisp
                 WriteError(new ErrorRecord(new FileNotFoundException($"Transcript '{path}' not found.", path), "TranscriptNotFound", ErrorCategory.ObjectNotFound, path));
                 continue;
             }
-            if (discovery.DescribeFile(path) is { } s) sessions.Add(s);
+            if (discovery.DescribeFile(path) is { } s && _transcripts.Add(s.TranscriptPath)) sessions.Add(s);
         }
         Diagnostics.Flush();
         return sessions;

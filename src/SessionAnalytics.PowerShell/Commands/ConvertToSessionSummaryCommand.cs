@@ -10,7 +10,7 @@ namespace SessionAnalytics.PowerShell.Commands;
 /// Renders the pinned summary comment (Markdown) from every SessionStats in the pipeline: one string, written once
 /// all input has arrived, because the summary is always recomputed from all sessions.
 /// </summary>
-[Cmdlet(VerbsData.ConvertTo, "SessionSummary", DefaultParameterSetName = SessionTargetSet)]
+[Cmdlet(VerbsData.ConvertTo, "SessionSummary", DefaultParameterSetName = SessionTargetSet, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/ConvertTo-SessionSummary.md")]
 [OutputType(typeof(string))]
 public sealed class ConvertToSessionSummaryCommand : SessionAnalyticsCmdlet
 {

@@ -11,7 +11,7 @@ namespace SessionAnalytics.PowerShell.Commands;
 /// Writes analytics.csv, analytics.md and dashboard.html from session analytics records (or session stats, or rows
 /// re-imported with Import-Csv), or regenerates the report and dashboard from an existing analytics.csv.
 /// </summary>
-[Cmdlet(VerbsData.Export, "SessionAnalytics", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Export, "SessionAnalytics", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/Export-SessionAnalytics.md")]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
 {
@@ -146,7 +146,9 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
                 continue;
             }
             WriteVerbose($"Wrote {file.Description}: '{path}' ({file.Content.Length:N0} bytes).");
-            if (PassThru) WriteObject(new FileInfo(path));
+            // Through the FileSystem provider, as Get-Item returns it: the provider's properties (PSPath, UnixMode,
+            // Size) fill the default file view, which shows blank columns for a bare FileInfo.
+            if (PassThru) WriteObject(InvokeProvider.Item.Get([path], force: false, literalPath: true), enumerateCollection: true);
         }
     }
 

@@ -8,7 +8,7 @@ using SessionAnalytics.PowerShell.Infrastructure;
 namespace SessionAnalytics.PowerShell.Commands;
 
 /// <summary>Finds Claude Code sessions on disk and emits one <see cref="ClaudeSession"/> per session.</summary>
-[Cmdlet(VerbsCommon.Get, "ClaudeSession", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.Get, "ClaudeSession", DefaultParameterSetName = PathSet, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/Get-ClaudeSession.md")]
 [OutputType(typeof(ClaudeSession))]
 public sealed class GetClaudeSessionCommand : SessionAnalyticsCmdlet
 {
@@ -29,9 +29,12 @@ public sealed class GetClaudeSessionCommand : SessionAnalyticsCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
 
-    /// <summary>Full session ids or prefixes.</summary>
-    [Parameter(ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// Full session ids or prefixes. A string from the pipeline binds here ('258c' | Get-ClaudeSession); one that is
+    /// a hook's JSON object is read as -HookInput would be.
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("session_id", "SessionId")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SessionIdCompleter))]
@@ -64,7 +67,7 @@ public sealed class GetClaudeSessionCommand : SessionAnalyticsCmdlet
     public SwitchParameter Current { get; set; }
 
     /// <summary>The JSON a Claude Code hook receives on stdin (session_id, transcript_path, cwd).</summary>
-    [Parameter(ParameterSetName = HookSet, Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = HookSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string? HookInput { get; set; }
 
@@ -76,21 +79,60 @@ public sealed class GetClaudeSessionCommand : SessionAnalyticsCmdlet
             return;
         }
 
+        // Hook JSON piped in as text (`$input | Get-ClaudeSession` in a hook) is not an id.
+        var ids = new List<string>();
+        foreach (var id in Id ?? [])
+        {
+            if (id.TrimStart().StartsWith('{')) Emit(FromHookInput(id));
+            else ids.Add(id);
+        }
+        if (Id is { Length: > 0 } && ids.Count == 0) return;
+
         var roots = ResolveRoots(out var defaults);
+        WriteVerbose($"Looking for sessions in {string.Join(", ", roots.Select(r => $"'{r}'"))}.");
         var query = new SessionQuery
         {
             Roots = roots,
-            Ids = Id ?? [],
+            Ids = ids,
             BranchMatch = Matcher(Branch),
             ProjectMatch = Matcher(Project),
             Since = Since is DateTime s ? ToOffset(s) : null,
             Until = Until is DateTime u ? ToOffset(u) : null,
             Current = Current,
             CurrentDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+            HomeDirectory = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
         };
         var sessions = Engine(() => new SessionDiscovery(Diagnostics).Find(query, defaults, Stopping));
         Diagnostics.CompleteProgress("Finding Claude Code sessions");
         Emit(sessions);
+        ReportUnmatched(roots, defaults, ids, sessions);
+    }
+
+    /// <summary>
+    /// A literal -Id, -Branch or -Project that no session has is a typo until shown otherwise: a non-terminating
+    /// ObjectNotFound error naming the nearest values, as Get-Process -Name does. Patterns that match nothing stay
+    /// silent. Values the emitted sessions have are settled at once; only the others cost a second discovery pass
+    /// over every session, without the other filters (a value those filters exclude is no typo).
+    /// </summary>
+    private void ReportUnmatched(IReadOnlyList<string> roots, bool defaults, IReadOnlyList<string> ids, IReadOnlyList<ClaudeSession> found)
+    {
+        static IEnumerable<string> Literal(IEnumerable<string>? values) => (values ?? []).Where(v => !WildcardPattern.ContainsWildcardCharacters(v));
+        var open = UnmatchedFilter.Find(found, Literal(ids), Literal(Branch), Literal(Project));
+        if (open.Count == 0) return;
+        IEnumerable<string> Open(string parameter) => open.Where(m => m.Parameter == parameter).Select(m => m.Value);
+        var all = Engine(() => new SessionDiscovery(NullDiagnostics.Instance).Find(new SessionQuery { Roots = roots }, defaults, Stopping));
+        foreach (var miss in UnmatchedFilter.Find(all, Open("Id"), Open("Branch"), Open("Project")))
+        {
+            WriteError(new ErrorRecord(new ItemNotFoundException(miss.Message), UnmatchedFilter.ErrorId, ErrorCategory.ObjectNotFound, miss.Value)
+            {
+                ErrorDetails = new ErrorDetails(miss.Message)
+                {
+                    RecommendedAction = miss.Parameter == "Id"
+                        ? "Check the id: -Id takes whole session ids or their first characters; Get-ClaudeSession lists what exists."
+                        : $"Check the spelling, or use a wildcard (-{miss.Parameter} '*{miss.Value}*'); Get-ClaudeSession without -{miss.Parameter} lists what exists.",
+                },
+            });
+        }
     }
 
     private void Emit(IEnumerable<ClaudeSession> sessions)

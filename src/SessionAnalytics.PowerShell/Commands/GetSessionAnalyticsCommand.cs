@@ -11,7 +11,7 @@ namespace SessionAnalytics.PowerShell.Commands;
 /// Reads the session comments of the pull requests and issues created in a period back from GitHub and emits one
 /// <see cref="SessionAnalyticsRecord"/> per session per PR/issue, with the PR's GitHub figures.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "SessionAnalytics")]
+[Cmdlet(VerbsCommon.Get, "SessionAnalytics", HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/Get-SessionAnalytics.md")]
 [OutputType(typeof(SessionAnalyticsRecord))]
 public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
 {
@@ -46,8 +46,9 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? TrustedAuthor { get; set; }
 
-    /// <summary>A GitHub token. Default: GH_TOKEN, GITHUB_TOKEN, then `gh auth token`.</summary>
+    /// <summary>A GitHub token (a string or a SecureString). Default: GH_TOKEN, GITHUB_TOKEN, then `gh auth token`.</summary>
     [Parameter]
+    [SecureStringArgument]
     public SecureString? Token { get; set; }
 
     /// <summary>The REST API root. Default: GITHUB_API_URL, else https://api.github.com/.</summary>

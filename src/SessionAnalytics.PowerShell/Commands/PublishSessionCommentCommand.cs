@@ -15,7 +15,7 @@ namespace SessionAnalytics.PowerShell.Commands;
 /// Posts each session's comment to its PR or issue, or updates the one already there (found by its marker and
 /// session id among the comments this account can edit), then refreshes the pinned summary of every PR/issue touched.
 /// </summary>
-[Cmdlet(VerbsData.Publish, "SessionComment", DefaultParameterSetName = AutoSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Publish, "SessionComment", DefaultParameterSetName = AutoSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/Publish-SessionComment.md")]
 [OutputType(typeof(SessionCommentResult))]
 public sealed class PublishSessionCommentCommand : GitHubCommandBase
 {

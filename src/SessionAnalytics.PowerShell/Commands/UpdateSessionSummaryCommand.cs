@@ -9,7 +9,7 @@ namespace SessionAnalytics.PowerShell.Commands;
 /// Recomputes the pinned summary comment of a PR or issue from every session comment on it and creates or updates
 /// it; never incremental, and convergent when several publishers write at once.
 /// </summary>
-[Cmdlet(VerbsData.Update, "SessionSummary", DefaultParameterSetName = PrSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Update, "SessionSummary", DefaultParameterSetName = PrSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/Update-SessionSummary.md")]
 [OutputType(typeof(SessionSummaryResult))]
 public sealed class UpdateSessionSummaryCommand : GitHubCommandBase
 {

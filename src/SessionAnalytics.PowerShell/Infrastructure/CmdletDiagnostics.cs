@@ -13,7 +13,7 @@ internal sealed class CmdletDiagnostics(PSCmdlet cmdlet) : IDiagnostics
 {
     private const int ProgressActivityId = 7041;
     private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
-    private readonly ConcurrentQueue<Action> _pending = new();
+    private readonly ConcurrentQueue<Action> _pending = WithLoadWarning(cmdlet);
     private DateTime _lastProgress = DateTime.MinValue;
 
     public void Warning(string message) => Post(() => cmdlet.WriteWarning(message));
@@ -34,6 +34,14 @@ internal sealed class CmdletDiagnostics(PSCmdlet cmdlet) : IDiagnostics
 
     public void CompleteProgress(string activity) =>
         Post(() => cmdlet.WriteProgress(new ProgressRecord(ProgressActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed }));
+
+    /// <summary>A queue that starts with the module's load note, when there is one not yet written (once per process).</summary>
+    private static ConcurrentQueue<Action> WithLoadWarning(PSCmdlet cmdlet)
+    {
+        var queue = new ConcurrentQueue<Action>();
+        if (ModuleInitializer.TakeLoadNote() is { } note) queue.Enqueue(() => cmdlet.WriteVerbose(note));
+        return queue;
+    }
 
     /// <summary>Writes what worker threads reported. Call from the pipeline thread.</summary>
     public void Flush()

@@ -25,9 +25,10 @@ public abstract class GitHubCommandBase : SessionAnalyticsCmdlet, IDisposable
     [ArgumentCompleter(typeof(Completion.RepositoryCompleter))]
     public string? Repository { get; set; }
 
-    /// <summary>A GitHub token; else GH_TOKEN, GITHUB_TOKEN, or `gh auth token`.</summary>
+    /// <summary>A GitHub token (a string or a SecureString); else GH_TOKEN, GITHUB_TOKEN, or `gh auth token`.</summary>
     [Parameter]
     [ValidateNotNull]
+    [SecureStringArgument]
     public SecureString? Token { get; set; }
 
     /// <summary>The REST API root for GitHub Enterprise Server; else GITHUB_API_URL; else https://api.github.com/.</summary>

@@ -61,12 +61,20 @@ public sealed class RunnerTests
     }
 
     [Fact]
-    public void The_engine_and_its_dependencies_load_in_the_modules_private_load_context()
+    public void The_engine_loads_in_the_default_context_and_its_third_party_dependencies_in_the_private_one()
     {
-        var (exit, output, error) = Run(
-            "[System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-ClaudeSession | ConvertTo-SessionStats)[0].GetType().Assembly).Name");
+        var (exit, output, error) = Run("""
+            $stats = Get-ClaudeSession | ConvertTo-SessionStats
+            "engine " + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($stats[0].GetType().Assembly).Name
+            "literal " + ($stats[0] -is [SessionAnalytics.Core.Stats.SessionStats])
+            foreach ($name in 'Octokit', 'CsvHelper', 'Markdig') {
+                $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name }
+                $name + ' ' + (($loaded | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }) -join ',')
+            }
+            """);
         Assert.True(exit == 0, error);
-        Assert.Equal("SessionAnalytics", output.Trim());
+        Assert.Equal(["engine Default", "literal True", "Octokit SessionAnalytics", "CsvHelper SessionAnalytics", "Markdig SessionAnalytics"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [Fact]

@@ -39,6 +39,25 @@ public sealed class HelpContractTests(ModuleHostFixture module) : IClassFixture<
     [Theory, MemberData(nameof(Commands))]
     public void OutputsNameTheDeclaredOutputTypes(string name) => Check(name, CmdletContract.OutputsDocumented);
 
+    /// <summary>
+    /// Get-Help -Online opens the first related link of the MAML help; the cmdlet's HelpUri is the same page, for
+    /// hosts without the help file. Both must be the cmdlet's page in docs/ on the project's site (ProjectUri).
+    /// </summary>
+    [Theory, MemberData(nameof(Commands))]
+    public void LinksToItsOnlinePage(string name)
+    {
+        var project = module.Host.Run("(Test-ModuleManifest -Path $args[0]).ProjectUri", ModuleHost.ModuleManifestPath)
+            .AssertNoErrors().Output.Single().ToString()!.TrimEnd('/');
+        var page = $"{project}/blob/main/docs/{name}.md";
+        var links = module.Host.Run("(Get-Help -Name $args[0] -Full).relatedLinks.navigationLink | ForEach-Object { \"$($_.linkText)|$($_.uri)\" }", name)
+            .AssertNoErrors().Output.Cast<string>().ToList();
+        Assert.True(links.Count >= 2, $"{name}: RELATED LINKS has {links.Count} link(s); it needs the online version and related commands.");
+        Assert.Equal($"Online Version:|{page}", links[0]);
+        Assert.Contains(links, l => l.StartsWith("about_SessionAnalytics|", StringComparison.Ordinal));
+        Assert.Equal(page, module.Host.Run("(Get-Command -Name $args[0]).HelpUri", name).AssertNoErrors().Output.Single());
+        Assert.True(File.Exists(Path.Combine(ModuleHost.RepoRoot, "docs", name + ".md")));
+    }
+
     [Fact]
     public void EveryCommandDocNamesACmdletOfTheModule()
     {

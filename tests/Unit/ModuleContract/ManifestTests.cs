@@ -47,6 +47,31 @@ public sealed class ManifestTests(ModuleHostFixture module) : IClassFixture<Modu
         Assert.True(hidden.Count == 0, $"Cmdlets implemented but missing from CmdletsToExport in SessionAnalytics.psd1: {string.Join(", ", hidden)}.");
     }
 
+    /// <summary>
+    /// Find-PSResource -Command finds a module by its PSCommand_ tags, which PSResourceGet copies from the manifest's
+    /// Tags into the package; the list must follow CmdletsToExport exactly.
+    /// </summary>
+    [Fact]
+    public void TagsNameEveryExportedCmdletForFindPSResourceCommand()
+    {
+        var tags = module.Host.Run("(Test-ModuleManifest -Path $args[0]).Tags", ModuleHost.ModuleManifestPath)
+            .AssertNoErrors().Output.Cast<string>().ToList();
+        var cmdlets = ModuleCommands.CmdletsToExport();
+        Assert.Equal(cmdlets.Select(c => "PSCommand_" + c).Order(), tags.Where(t => t.StartsWith("PSCommand_", StringComparison.Ordinal)).Order());
+        Assert.Equal(cmdlets.Select(c => "PSCmdlet_" + c).Order(), tags.Where(t => t.StartsWith("PSCmdlet_", StringComparison.Ordinal)).Order());
+    }
+
+    [Fact]
+    public void ManifestPointsToHelpAndAChangelogThatShipsWithTheModule()
+    {
+        var manifest = Assert.IsType<PSModuleInfo>(module.Host.Run("Test-ModuleManifest -Path $args[0]", ModuleHost.ModuleManifestPath).AssertNoErrors().Output.Single());
+        Assert.StartsWith("https://", manifest.HelpInfoUri);
+        Assert.Contains("CHANGELOG.md", manifest.ReleaseNotes);
+        var changelog = Path.Combine(Path.GetDirectoryName(ModuleHost.ModuleManifestPath)!, "CHANGELOG.md");
+        Assert.True(File.Exists(changelog), "the built module lacks CHANGELOG.md");
+        Assert.Contains("## [Unreleased]", File.ReadAllText(changelog));
+    }
+
     [Fact]
     public void ManifestExportsNothingButCmdlets()
     {
