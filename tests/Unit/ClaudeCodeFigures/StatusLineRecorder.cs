@@ -6,7 +6,7 @@ using SessionAnalytics.Tests.Infrastructure;
 namespace SessionAnalytics.Tests.ClaudeCodeFigures;
 
 /// <summary>
-/// Runs integrations/claude-code/statusline/statusline-record.sh the way Claude Code does: a real bash process, the
+/// Runs integrations/claude-code/statusline/statusline-record.sh the way Claude Code does: a real shell process, the
 /// status line JSON written to a pipe on stdin and stdin closed, stdout and stderr collected as bytes. The environment
 /// is cleared of the recorder's variables and HOME points into the test's own directory, so no run touches ~/.claude.
 /// </summary>
@@ -14,8 +14,11 @@ public sealed class StatusLineRecorder : IDisposable
 {
     public static string ScriptPath => Path.Combine(ModuleHost.RepoRoot, "integrations", "claude-code", "statusline", "statusline-record.sh");
 
-    public StatusLineRecorder()
+    /// <param name="shell">The interpreter and its options: Debian's sh is dash; macOS's sh and Git Bash's are bash in
+    /// POSIX mode (<c>bash --posix</c>).</param>
+    public StatusLineRecorder(params string[] shell)
     {
+        Shell = shell.Length > 0 ? shell : ["sh"];
         Root = Path.Combine(Path.GetTempPath(), "sa-statusline-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Root);
         Home = Path.Combine(Root, "home");
@@ -33,6 +36,8 @@ public sealed class StatusLineRecorder : IDisposable
         return uid;
     }
 
+    public IReadOnlyList<string> Shell { get; }
+
     /// <summary>Everything a test writes lives under here.</summary>
     public string Root { get; }
     public string Home { get; }
@@ -45,13 +50,14 @@ public sealed class StatusLineRecorder : IDisposable
     /// <summary>Starts one recorder process; the caller writes stdin (<see cref="Finish"/>).</summary>
     public Process Start(IReadOnlyDictionary<string, string?> environment, params string[] chained)
     {
-        var start = new ProcessStartInfo("bash")
+        var start = new ProcessStartInfo(Shell[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Root,
         };
+        foreach (var option in Shell.Skip(1)) start.ArgumentList.Add(option);
         start.ArgumentList.Add(ScriptPath);
         foreach (var a in chained) start.ArgumentList.Add(a);
         foreach (var name in new[] { "SESSIONANALYTICS_STATUSLINE_DIR", "SESSIONANALYTICS_STATUSLINE_DEBUG", "CLAUDE_CONFIG_DIR" })
@@ -62,7 +68,7 @@ public sealed class StatusLineRecorder : IDisposable
             if (value is null) start.Environment.Remove(name);
             else start.Environment[name] = value;
         }
-        return Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
+        return Process.Start(start) ?? throw new InvalidOperationException("the shell did not start");
     }
 
     public static Result Finish(Process process, byte[] input)

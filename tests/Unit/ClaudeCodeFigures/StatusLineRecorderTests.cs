@@ -7,16 +7,26 @@ using SessionAnalytics.Core.Transcripts;
 
 namespace SessionAnalytics.Tests.ClaudeCodeFigures;
 
+/// <summary>The recorder under Debian's sh (dash), the interpreter the shipped settings name on Linux.</summary>
+public sealed class StatusLineRecorderUnderDashTests() : StatusLineRecorderTests("sh");
+
+/// <summary>The recorder under bash in POSIX mode: sh on macOS and in Git Bash (Claude Code on Windows), and on Fedora.</summary>
+public sealed class StatusLineRecorderUnderBashTests() : StatusLineRecorderTests("bash", "--posix");
+
 /// <summary>
-/// The status line recorder run for real (bash, stdin through a pipe, separate processes): what it records, where,
-/// with which permissions, what it passes to the chained command, and that nothing breaks the status line.
+/// The status line recorder run for real (a shell process, stdin through a pipe, separate processes): what it records,
+/// where, with which permissions, what it passes to the chained command, and that nothing breaks the status line.
 /// </summary>
-public sealed class StatusLineRecorderTests : IDisposable
+public abstract class StatusLineRecorderTests(params string[] shell) : IDisposable
 {
     private const string SessionId = "00b11888-7e0c-4fb4-bb39-32ea32e09b64";
-    private readonly StatusLineRecorder _recorder = new();
+    private readonly StatusLineRecorder _recorder = new(shell);
 
-    public void Dispose() => _recorder.Dispose();
+    public void Dispose()
+    {
+        _recorder.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private string DataDir => Path.Combine(_recorder.Root, "data");
     private Dictionary<string, string?> WithDataDir(string? debugLog = null) => new()
@@ -112,7 +122,7 @@ public sealed class StatusLineRecorderTests : IDisposable
         { "no session_id", "{\"cost\":{\"total_cost_usd\":0.5}}", "no session_id" },
         { "session_id a number", "{\"session_id\":42}", "session_id is not a string" },
         { "session_id null", "{\"session_id\":null}", "session_id is not a string" },
-        { "NUL byte", "{\"session_id\":\"" + SessionId + "\"}\0trailing", "NUL byte" },
+        { "over 64 KB", "{\"session_id\":\"" + SessionId + "\",\"x\":\"" + new string('x', 65_536) + "\"}", "larger than 64 KB" },
     };
 
     [Theory]
@@ -227,7 +237,7 @@ public sealed class StatusLineRecorderTests : IDisposable
             Directory.CreateDirectory(dataDir);
             File.SetUnixFileMode(dataDir, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         }
-        else throw new PlatformNotSupportedException("the recorder runs in bash; this test needs Unix permissions");
+        else throw new PlatformNotSupportedException("the recorder runs in a POSIX shell; this test needs Unix permissions");
         var before = Directory.GetFileSystemEntries(dataDir).Length;
         var copy = Path.Combine(_recorder.Root, "stdin-copy");
         var log = Path.Combine(_recorder.Root, "debug.log");
@@ -254,29 +264,50 @@ public sealed class StatusLineRecorderTests : IDisposable
     }
 
     [Fact]
-    public async Task Concurrent_calls_for_one_session_leave_one_complete_object_and_no_temp_files()
+    public async Task Concurrent_calls_for_one_session_never_show_a_reader_part_of_an_object_and_leave_no_temp_files()
     {
         const int processes = 16;
+        var file = Path.Combine(DataDir, SessionId + ".json");
         for (var round = 0; round < 3; round++)
         {
-            // Large enough that a torn write would show: each payload carries ~64 KB of its own digit.
+            // Large enough that a torn write would show (yet under the recorder's 64 KB limit), of different lengths:
+            // each payload carries its own letter, 40-48 KB of it.
             var payloads = Enumerable.Range(0, processes).Select(i =>
             {
                 var p = StatusLineRecorder.Payload(cost: i, output: 1000 + i);
-                p["padding"] = new string((char)('a' + i), 64 * 1024);
+                p["padding"] = new string((char)('a' + i), 40 * 1024 + i * 512);
                 return Encoding.UTF8.GetBytes(p.ToJsonString());
             }).ToArray();
+
+            // A reader polls the file while the recorders run: every read must be one whole payload.
+            using var stop = new CancellationTokenSource();
+            var torn = new List<string>();
+            var reads = 0;
+            var reader = Task.Run(() =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    byte[] seen;
+                    try { seen = File.ReadAllBytes(file); }
+                    catch (IOException) { continue; } // not there yet
+                    reads++;
+                    if (!payloads.Any(p => p.AsSpan().SequenceEqual(seen))) torn.Add($"{seen.Length} bytes");
+                }
+            });
             var started = payloads.Select(_ => _recorder.Start(WithDataDir())).ToArray();
             var results = started.Select((p, i) => Task.Run(() => StatusLineRecorder.Finish(p, payloads[i]))).ToArray();
             await Task.WhenAll(results);
+            await stop.CancelAsync();
+            await reader;
             foreach (var p in started) p.Dispose();
 
             Assert.All(results, r => Assert.Equal(0, r.Result.ExitCode));
-            Assert.Equal([SessionId + ".json"], Directory.GetFiles(DataDir).Select(Path.GetFileName));
-            var recorded = File.ReadAllBytes(Path.Combine(DataDir, SessionId + ".json"));
+            Assert.True(reads > 0, "the reader never read the file");
+            Assert.Empty(torn);
+            Assert.Equal([SessionId + ".json"], Directory.GetFiles(DataDir).Select(Path.GetFileName)); // no temp files
+            var recorded = File.ReadAllBytes(file);
             Assert.Contains(payloads, p => p.AsSpan().SequenceEqual(recorded));
-            using var doc = JsonDocument.Parse(recorded); // complete, valid JSON
-            var figures = StatusLineFigures.ReadFile(Path.Combine(DataDir, SessionId + ".json"), new CollectingDiagnostics(), SessionId);
+            var figures = StatusLineFigures.ReadFile(file, new CollectingDiagnostics(), SessionId);
             Assert.NotNull(figures);
             Assert.Equal(figures.OutputTokens - 1000, (long?)figures.CostUsd);
         }
@@ -313,18 +344,23 @@ public sealed class StatusLineRecorderTests : IDisposable
     }
 
     [Fact]
-    public void The_script_is_written_for_bash_3_2_and_says_so()
+    public void The_script_is_posix_sh_with_lf_line_endings()
     {
-        // macOS ships bash 3.2: no associative arrays, no ${var,,}, no mapfile/readarray, no &>> , no |&.
         var text = File.ReadAllText(StatusLineRecorder.ScriptPath);
-        Assert.StartsWith("#!/usr/bin/env bash\n", text);
-        Assert.DoesNotContain("declare -A", text);
-        Assert.DoesNotContain("mapfile", text);
-        Assert.DoesNotContain("readarray", text);
-        Assert.DoesNotContain(",,}", text);
-        Assert.DoesNotContain("^^}", text);
-        Assert.DoesNotContain("&>>", text);
-        Assert.DoesNotContain("|&", text);
+        Assert.StartsWith("#!/bin/sh\n", text);
         Assert.DoesNotContain("\r", text);
+    }
+
+    [Fact]
+    public void Input_with_a_NUL_byte_loses_it_and_still_reaches_the_chained_command()
+    {
+        // Shells cannot hold NUL in a variable; JSON never contains one. What is left is handled like any input.
+        var copy = Path.Combine(_recorder.Root, "stdin-copy");
+        var result = _recorder.Run(Encoding.UTF8.GetBytes("{\"session_id\":\"" + SessionId + "\"}\0trailing"), WithDataDir(), Chained(copy));
+        Assert.Equal(7, result.ExitCode);
+        Assert.Equal("Sonnet 4.5 | $2.48\nsecond line", result.Output);
+        Assert.Equal("", result.Stderr);
+        Assert.Equal("{\"session_id\":\"" + SessionId + "\"}trailing", File.ReadAllText(copy));
+        Assert.False(Directory.Exists(DataDir));
     }
 }
