@@ -74,6 +74,21 @@ public sealed record ClaudeCodeFigures
     /// <summary>What the source said about its own figures, verbatim where possible (the subscription notice, "costs may
     /// be inaccurate due to usage of unknown models").</summary>
     [JsonPropertyName("notes")] public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Those of <paramref name="figures"/> (JSON names of the nullable figures) that are null here, in order.</summary>
+    internal List<string> Absent(IEnumerable<string> figures) => figures.Where(name => name switch
+    {
+        "cost_usd" => !CostUsd.HasValue,
+        "input_tokens" => !InputTokens.HasValue,
+        "output_tokens" => !OutputTokens.HasValue,
+        "cache_read_tokens" => !CacheReadTokens.HasValue,
+        "cache_write_tokens" => !CacheWriteTokens.HasValue,
+        "api_duration_ms" => !ApiDurationMs.HasValue,
+        "wall_duration_ms" => !WallDurationMs.HasValue,
+        "lines_added" => !LinesAdded.HasValue,
+        "lines_removed" => !LinesRemoved.HasValue,
+        _ => throw new ArgumentOutOfRangeException(nameof(figures), name, "not a figure of ClaudeCodeFigures"),
+    }).ToList();
 }
 
 /// <summary>One row of /cost's "Usage by model": Claude Code groups model versions under a short name.</summary>

@@ -110,7 +110,7 @@ public static partial class CostCommandOutput
             Models = models,
             Notes = notes,
         };
-        return figures with { Missing = MissingOf(figures) };
+        return figures with { Missing = figures.Absent(Figures) };
     }
 
     /// <summary>The text between &lt;local-command-stdout&gt; and its end tag (or the end); null when there is no such tag.</summary>
@@ -197,23 +197,6 @@ public static partial class CostCommandOutput
 
     private static long? ParseWhole(string text) =>
         long.TryParse(text.Replace(",", ""), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-
-    private static List<string> MissingOf(ClaudeCodeFigures f)
-    {
-        var present = new Dictionary<string, bool>
-        {
-            ["cost_usd"] = f.CostUsd.HasValue,
-            ["input_tokens"] = f.InputTokens.HasValue,
-            ["output_tokens"] = f.OutputTokens.HasValue,
-            ["cache_read_tokens"] = f.CacheReadTokens.HasValue,
-            ["cache_write_tokens"] = f.CacheWriteTokens.HasValue,
-            ["api_duration_ms"] = f.ApiDurationMs.HasValue,
-            ["wall_duration_ms"] = f.WallDurationMs.HasValue,
-            ["lines_added"] = f.LinesAdded.HasValue,
-            ["lines_removed"] = f.LinesRemoved.HasValue,
-        };
-        return Figures.Where(name => !present[name]).ToList();
-    }
 
     [GeneratedRegex(@"^total\s+cost\s*:\s*(?<amount>\$?\s*\d[\d,]*(?:\.\d+)?|\$?\s*\.\d+)(?<rest>.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TotalCostLine();

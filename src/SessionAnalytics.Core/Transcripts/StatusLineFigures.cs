@@ -175,29 +175,8 @@ public static class StatusLineFigures
                 RecordedAt = recordedAt,
                 Location = location,
             };
-            return figures with { Missing = MissingOf(figures) };
+            return figures with { Missing = figures.Absent(Figures) };
         }
-    }
-
-    private static List<string> MissingOf(ClaudeCodeFigures f)
-    {
-        var missing = new List<string>();
-        foreach (var name in Figures)
-        {
-            var present = name switch
-            {
-                "cost_usd" => f.CostUsd.HasValue,
-                "input_tokens" => f.InputTokens.HasValue,
-                "output_tokens" => f.OutputTokens.HasValue,
-                "api_duration_ms" => f.ApiDurationMs.HasValue,
-                "wall_duration_ms" => f.WallDurationMs.HasValue,
-                "lines_added" => f.LinesAdded.HasValue,
-                "lines_removed" => f.LinesRemoved.HasValue,
-                _ => true,
-            };
-            if (!present) missing.Add(name);
-        }
-        return missing;
     }
 
     private static EngineError Malformed(string location, string what, Exception? e) =>
