@@ -29,15 +29,33 @@ public abstract class StatusLineRecorderTests(params string[] shell) : IDisposab
     }
 
     private string DataDir => Path.Combine(_recorder.Root, "data");
-    private Dictionary<string, string?> WithDataDir(string? debugLog = null) => new()
-    {
-        ["SESSIONANALYTICS_STATUSLINE_DIR"] = DataDir,
-        ["SESSIONANALYTICS_STATUSLINE_DEBUG"] = debugLog,
-    };
+    private Dictionary<string, string?> WithDataDir() => new() { ["SESSIONANALYTICS_STATUSLINE_DIR"] = DataDir };
 
-    /// <summary>A chained status line command: copies its stdin to a file, prints two lines (no final newline), exits 7.</summary>
-    private string[] Chained(string stdinCopy) =>
-        ["bash", "-c", "cat > \"$1\"; printf 'Sonnet 4.5 | $2.48\\nsecond line'; exit 7", "chained", stdinCopy];
+    private const string ChainedOutput = "Sonnet 4.5 | $2.48\nsecond line";
+
+    /// <summary>
+    /// Runs the recorder in front of a status line command that copies its stdin to a file, prints two lines (no final
+    /// newline) and exits 7, and asserts that command ran as it would alone: the same stdin (<paramref name="reaches"/>,
+    /// by default the input), its output, its exit status, nothing of the recorder's on stderr.
+    /// </summary>
+    /// <returns>What the recorder's debug log says ("" when it says nothing).</returns>
+    private string RunChained(byte[] input, string dataDir, byte[]? reaches = null)
+    {
+        var copy = Path.Combine(_recorder.Root, "stdin-copy");
+        var log = Path.Combine(_recorder.Root, "debug.log");
+        var env = new Dictionary<string, string?> { ["SESSIONANALYTICS_STATUSLINE_DIR"] = dataDir, ["SESSIONANALYTICS_STATUSLINE_DEBUG"] = log };
+
+        var result = _recorder.Run(input, env, "bash", "-c", "cat > \"$1\"; printf 'Sonnet 4.5 | $2.48\\nsecond line'; exit 7", "chained", copy);
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Equal(ChainedOutput, result.Output);
+        Assert.Equal("", result.Stderr);
+        Assert.Equal(reaches ?? input, File.ReadAllBytes(copy));
+        File.Delete(copy);
+        return File.Exists(log) ? File.ReadAllText(log) : "";
+    }
+
+    private string RunChained(string input, string dataDir) => RunChained(Encoding.UTF8.GetBytes(input), dataDir);
 
     [Fact]
     public void It_records_the_latest_object_byte_for_byte_under_the_data_dir_and_prints_nothing_alone()
@@ -91,14 +109,8 @@ public abstract class StatusLineRecorderTests(params string[] shell) : IDisposab
     public void The_chained_command_gets_the_same_stdin_and_its_output_and_exit_status_are_the_recorders(string tail)
     {
         var input = Encoding.UTF8.GetBytes(StatusLineRecorder.Payload().ToJsonString() + tail);
-        var copy = Path.Combine(_recorder.Root, "stdin-copy");
 
-        var result = _recorder.Run(input, WithDataDir(), Chained(copy));
-
-        Assert.Equal(7, result.ExitCode);
-        Assert.Equal("Sonnet 4.5 | $2.48\nsecond line", result.Output);
-        Assert.Equal("", result.Stderr);
-        Assert.Equal(input, File.ReadAllBytes(copy));
+        Assert.Equal("", RunChained(input, DataDir));
         Assert.Equal(input, File.ReadAllBytes(Path.Combine(DataDir, SessionId + ".json")));
     }
 
@@ -129,17 +141,10 @@ public abstract class StatusLineRecorderTests(params string[] shell) : IDisposab
     [MemberData(nameof(BadInputs))]
     public void Bad_input_records_nothing_prints_nothing_of_its_own_and_still_chains(string name, string input, string reason)
     {
-        var copy = Path.Combine(_recorder.Root, "stdin-copy");
-        var log = Path.Combine(_recorder.Root, "debug.log");
+        var log = RunChained(input, DataDir);
 
-        var result = _recorder.Run(Encoding.UTF8.GetBytes(input), WithDataDir(log), Chained(copy));
-
-        Assert.Equal(7, result.ExitCode);
-        Assert.Equal("Sonnet 4.5 | $2.48\nsecond line", result.Output);
-        Assert.Equal("", result.Stderr);
-        Assert.Equal(Encoding.UTF8.GetBytes(input), File.ReadAllBytes(copy));
         Assert.False(Directory.Exists(DataDir) && Directory.EnumerateFileSystemEntries(DataDir).Any(), name + ": nothing may be recorded");
-        Assert.Contains(reason, File.ReadAllText(log));
+        Assert.Contains(reason, log);
     }
 
     [Fact]
@@ -174,18 +179,10 @@ public abstract class StatusLineRecorderTests(params string[] shell) : IDisposab
     [InlineData("ünïcode")]
     public void A_hostile_session_id_writes_nowhere(string idAsJson)
     {
-        var dataDir = Path.Combine(_recorder.Root, "a", "b", "data");
-        var input = "{\"session_id\":\"" + idAsJson + "\",\"cost\":{\"total_cost_usd\":1}}";
-        var copy = Path.Combine(_recorder.Root, "stdin-copy");
-        var log = Path.Combine(_recorder.Root, "debug.log");
-        var env = new Dictionary<string, string?> { ["SESSIONANALYTICS_STATUSLINE_DIR"] = dataDir, ["SESSIONANALYTICS_STATUSLINE_DEBUG"] = log };
+        var log = RunChained("{\"session_id\":\"" + idAsJson + "\",\"cost\":{\"total_cost_usd\":1}}", Path.Combine(_recorder.Root, "a", "b", "data"));
 
-        var result = _recorder.Run(input, env, Chained(copy));
-
-        Assert.Equal(7, result.ExitCode);
-        Assert.Equal("Sonnet 4.5 | $2.48\nsecond line", result.Output);
-        Assert.Equal(["debug.log", "stdin-copy"], _recorder.FilesOutside("home"));
-        Assert.Contains("not a safe file name", File.ReadAllText(log));
+        Assert.Equal(["debug.log"], _recorder.FilesOutside("home"));
+        Assert.Contains("not a safe file name", log);
     }
 
     [Fact]
@@ -202,23 +199,11 @@ public abstract class StatusLineRecorderTests(params string[] shell) : IDisposab
     {
         var file = Path.Combine(_recorder.Root, "a-file");
         File.WriteAllText(file, "not a directory");
-        var copy = Path.Combine(_recorder.Root, "stdin-copy");
-        var log = Path.Combine(_recorder.Root, "debug.log");
-        var env = new Dictionary<string, string?>
-        {
-            ["SESSIONANALYTICS_STATUSLINE_DIR"] = Path.Combine(file, "statusline"),
-            ["SESSIONANALYTICS_STATUSLINE_DEBUG"] = log,
-        };
-        var payload = StatusLineRecorder.Payload().ToJsonString();
 
-        var result = _recorder.Run(payload, env, Chained(copy));
+        var log = RunChained(StatusLineRecorder.Payload().ToJsonString(), Path.Combine(file, "statusline"));
 
-        Assert.Equal(7, result.ExitCode);
-        Assert.Equal("Sonnet 4.5 | $2.48\nsecond line", result.Output);
-        Assert.Equal("", result.Stderr);
-        Assert.Equal(payload, File.ReadAllText(copy));
-        Assert.Contains("cannot create", File.ReadAllText(log));
-        Assert.Equal(["a-file", "debug.log", "stdin-copy"], _recorder.FilesOutside("home"));
+        Assert.Contains("cannot create", log);
+        Assert.Equal(["a-file", "debug.log"], _recorder.FilesOutside("home"));
     }
 
     [Fact]
@@ -239,18 +224,10 @@ public abstract class StatusLineRecorderTests(params string[] shell) : IDisposab
         }
         else throw new PlatformNotSupportedException("the recorder runs in a POSIX shell; this test needs Unix permissions");
         var before = Directory.GetFileSystemEntries(dataDir).Length;
-        var copy = Path.Combine(_recorder.Root, "stdin-copy");
-        var log = Path.Combine(_recorder.Root, "debug.log");
-        var env = new Dictionary<string, string?> { ["SESSIONANALYTICS_STATUSLINE_DIR"] = dataDir, ["SESSIONANALYTICS_STATUSLINE_DEBUG"] = log };
-        var payload = StatusLineRecorder.Payload().ToJsonString();
 
-        var result = _recorder.Run(payload, env, Chained(copy));
+        var log = RunChained(StatusLineRecorder.Payload().ToJsonString(), dataDir);
 
-        Assert.Equal(7, result.ExitCode);
-        Assert.Equal("Sonnet 4.5 | $2.48\nsecond line", result.Output);
-        Assert.Equal("", result.Stderr);
-        Assert.Equal(payload, File.ReadAllText(copy));
-        Assert.Contains("cannot write", File.ReadAllText(log));
+        Assert.Contains("cannot write", log);
         Assert.Equal(before, Directory.GetFileSystemEntries(dataDir).Length);
     }
 
@@ -355,12 +332,8 @@ public abstract class StatusLineRecorderTests(params string[] shell) : IDisposab
     public void Input_with_a_NUL_byte_loses_it_and_still_reaches_the_chained_command()
     {
         // Shells cannot hold NUL in a variable; JSON never contains one. What is left is handled like any input.
-        var copy = Path.Combine(_recorder.Root, "stdin-copy");
-        var result = _recorder.Run(Encoding.UTF8.GetBytes("{\"session_id\":\"" + SessionId + "\"}\0trailing"), WithDataDir(), Chained(copy));
-        Assert.Equal(7, result.ExitCode);
-        Assert.Equal("Sonnet 4.5 | $2.48\nsecond line", result.Output);
-        Assert.Equal("", result.Stderr);
-        Assert.Equal("{\"session_id\":\"" + SessionId + "\"}trailing", File.ReadAllText(copy));
+        RunChained(Encoding.UTF8.GetBytes("{\"session_id\":\"" + SessionId + "\"}\0trailing"), DataDir,
+            reaches: Encoding.UTF8.GetBytes("{\"session_id\":\"" + SessionId + "\"}trailing"));
         Assert.False(Directory.Exists(DataDir));
     }
 }
