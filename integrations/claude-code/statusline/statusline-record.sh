@@ -19,7 +19,16 @@
 # prints nothing, and still runs the chained command with the same input, whose output and exit status become its own.
 # Details and install steps: README.md beside this script.
 
-umask 077 # the directory and the files it creates are the user's alone
+# The directory and the files it creates are the user's alone (umask 077); the chained command gets the user's umask
+# back. It is read from /proc where there is one: $(umask) would cost a process.
+sa_umask=
+if [ -r /proc/self/status ]; then
+  while read -r sa_key sa_value; do
+    if [ "$sa_key" = Umask: ]; then sa_umask=$sa_value; break; fi
+  done </proc/self/status
+fi
+[ -n "$sa_umask" ] || sa_umask=$(umask)
+umask 077
 
 # All of stdin, with the read builtin: whole lines, then what follows the last newline (Claude Code sends none).
 # The shell drops NUL bytes, which no JSON text contains.
@@ -103,6 +112,7 @@ while :; do
 done
 
 [ $# -gt 0 ] || exit 0
+umask "$sa_umask"
 [ "$sa_fd3" = 1 ] && exec "$@" <&3 3<&-
 # Not recorded: the chained command still gets the bytes that came in; a pipeline's status is its last command's.
 printf '%s' "$sa_input" | "$@"

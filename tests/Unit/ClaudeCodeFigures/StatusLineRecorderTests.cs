@@ -114,15 +114,19 @@ public abstract class StatusLineRecorderTests(params string[] shell) : IDisposab
         Assert.Equal(input, File.ReadAllBytes(Path.Combine(DataDir, SessionId + ".json")));
     }
 
-    [Fact]
-    public void The_chained_command_keeps_the_callers_locale()
+    [Theory]
+    [InlineData("{\"session_id\":\"" + SessionId + "\"}")] // recorded
+    [InlineData("{not json")]                                   // not recorded
+    public void The_chained_command_keeps_the_callers_umask_and_environment(string input)
     {
-        var payload = StatusLineRecorder.Payload().ToJsonString();
-        var set = new Dictionary<string, string?>(WithDataDir()) { ["LC_ALL"] = "C.UTF-8" };
-        var unset = new Dictionary<string, string?>(WithDataDir()) { ["LC_ALL"] = null };
+        var env = new Dictionary<string, string?>(WithDataDir()) { ["LC_ALL"] = "C.UTF-8", ["MY_STATUS_THEME"] = "dark" };
+        const string show = "printf '%s %s %s' \"$(umask)\" \"$LC_ALL\" \"$MY_STATUS_THEME\"";
+        using var alone = Process.Start(new ProcessStartInfo("sh", ["-c", "umask"]) { RedirectStandardOutput = true })!;
+        var callersUmask = alone.StandardOutput.ReadToEnd().Trim();
+        alone.WaitForExit();
 
-        Assert.Equal("C.UTF-8", _recorder.Run(payload, set, "bash", "-c", "printf %s \"${LC_ALL-unset}\"").Output);
-        Assert.Equal("unset", _recorder.Run(payload, unset, "bash", "-c", "printf %s \"${LC_ALL-unset}\"").Output);
+        Assert.Equal($"{callersUmask} C.UTF-8 dark", _recorder.Run(input, env, "sh", "-c", show).Output);
+        Assert.NotEqual("0077", callersUmask); // else this proves nothing
     }
 
     public static TheoryData<string, string, string> BadInputs => new()
