@@ -15,6 +15,8 @@ public sealed class ExpectedCorpus
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     public const int CurrentFormatVersion = 3;
     public int Seed { get; init; }
+    /// <summary>"giant" or "many" (see CorpusShape).</summary>
+    public string Shape { get; init; } = "giant";
     public long RequestedBytes { get; init; }
     public long BytesWritten { get; set; }
     public int Files { get; set; }

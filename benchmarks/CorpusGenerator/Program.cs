@@ -7,8 +7,9 @@ using SessionAnalytics.Benchmarks.CorpusGenerator;
 // bytes for the same --seed, plus <out>/expected-totals.json with the exact per-session, per-model token totals.
 //   dotnet run --project benchmarks/CorpusGenerator -c Release -- --size 200MB --out benchmarks/corpus/200MB --seed 42
 
-const string Usage = "usage: CorpusGenerator [--size 1GB] [--out <dir>] [--seed 42] [--force]\n" +
+const string Usage = "usage: CorpusGenerator [--size 1GB] [--shape giant|many] [--out <dir>] [--seed 42] [--force]\n" +
                      "  --size   total bytes of transcripts: 1GB, 200MB, 512KB or a byte count (binary units)\n" +
+                     "  --shape  giant: one session holds 70% of the bytes; many: sessions of 10 KB-20 MB with subagents over 24 projects\n" +
                      "  --out    the config directory to write (default ./corpus); must be empty or absent unless --force\n" +
                      "  --seed   the same seed writes the same corpus byte for byte\n" +
                      "  --force  replace <out>/projects and <out>/expected-totals.json if they exist\n" +
@@ -18,6 +19,7 @@ long size = 1L << 30;
 var outDir = "corpus";
 var seed = 42;
 var force = false;
+var shape = CorpusShape.Giant;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -30,6 +32,9 @@ for (var i = 0; i < args.Length; i++)
             if (!int.TryParse(args[++i], NumberStyles.Integer, CultureInfo.InvariantCulture, out seed)) return Fail($"--seed: '{args[i]}' is not an integer.");
             break;
         case "--force": force = true; break;
+        case "--shape" when i + 1 < args.Length:
+            if (!Enum.TryParse(args[++i], ignoreCase: true, out shape)) return Fail($"--shape: '{args[i]}' is not giant or many.");
+            break;
         case "--format-version": Console.WriteLine(ExpectedCorpus.CurrentFormatVersion); return 0;
         case "-h" or "--help": Console.WriteLine(Usage); return 0;
         default: return Fail($"unknown argument '{args[i]}'\n{Usage}");
@@ -49,7 +54,7 @@ if (Directory.Exists(projectsDir) || File.Exists(expectedPath))
 Directory.CreateDirectory(projectsDir);
 
 var watch = Stopwatch.StartNew();
-var expected = CorpusWriter.Write(outDir, size, seed,
+var expected = CorpusWriter.Write(outDir, size, seed, shape,
     (written, sessions) => Console.Error.Write($"\r{written / 1048576.0,8:0.0} of {size / 1048576.0:0.0} MB, {sessions} sessions"));
 Console.Error.WriteLine();
 var written = expected.BytesWritten;

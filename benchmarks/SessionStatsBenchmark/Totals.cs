@@ -27,6 +27,15 @@ public sealed class SourceTotals
             : t;
     }
 
+    /// <summary>Just one session (the -Id shape): the other sessions are not expected, and not reported.</summary>
+    public SourceTotals Only(string sessionId)
+    {
+        var only = new SourceTotals { FoldedRows = FoldedRows };
+        if (Sessions.TryGetValue(sessionId, out var models)) only.Sessions[sessionId] = models;
+        if (Facts.TryGetValue(sessionId, out var facts)) only.Facts[sessionId] = facts;
+        return only;
+    }
+
     public long TotalTokens => Sessions.Values.SelectMany(m => m.Values).Sum(t => t.Input + t.Output + t.CacheCreation + t.CacheRead);
 }
 
@@ -83,7 +92,7 @@ public static class TotalsReader
     }
 
     /// <summary>
-    /// `ccusage claude session --json`. ccusage names a session after its file, so a 2.0.x flat agent file
+    /// `ccusage claude session --json` (or with --id: one session's entries). ccusage names a session after its file, so a 2.0.x flat agent file
     /// (agent-&lt;id&gt;.jsonl beside its parent) is a session of its own there; it is folded into its parent here.
     /// Models with no tokens at all (the &lt;synthetic&gt; API-error lines) are left out.
     /// </summary>
@@ -91,6 +100,18 @@ public static class TotalsReader
     {
         var totals = new SourceTotals();
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        if (doc.RootElement.TryGetProperty("entries", out var entries))
+        {
+            // `session --id <id> --json`: the session's responses one by one.
+            var sid = doc.RootElement.GetProperty("sessionId").GetString()!;
+            foreach (var e in entries.EnumerateArray())
+            {
+                var t = new TokenTotals(e.GetProperty("inputTokens").GetInt64(), e.GetProperty("outputTokens").GetInt64(),
+                    e.GetProperty("cacheCreationTokens").GetInt64(), e.GetProperty("cacheReadTokens").GetInt64());
+                if (!t.IsZero) totals.Add(sid, e.GetProperty("model").GetString()!, t);
+            }
+            return totals;
+        }
         foreach (var s in doc.RootElement.GetProperty("sessions").EnumerateArray())
         {
             var id = s.GetProperty("sessionId").GetString()!;

@@ -79,4 +79,24 @@ catch (RuntimeException e)
     Console.Error.WriteLine($"ERROR: {e.Message} [{e.ErrorRecord?.FullyQualifiedErrorId}]");
     return 1;
 }
+finally
+{
+    WriteProcessStats();
+}
 return host.ExitCode ?? (failed || ps.HadErrors ? 1 : 0);
+
+// SESSIONANALYTICS_RUNNER_STATS=<file>: the benchmark's in-process figures (allocations, collections, JIT work),
+// written as JSON when the pipeline ends.
+static void WriteProcessStats()
+{
+    if (Environment.GetEnvironmentVariable("SESSIONANALYTICS_RUNNER_STATS") is not { Length: > 0 } path) return;
+    File.WriteAllText(path, JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["allocatedBytes"] = GC.GetTotalAllocatedBytes(true),
+        ["gen0"] = GC.CollectionCount(0),
+        ["gen1"] = GC.CollectionCount(1),
+        ["gen2"] = GC.CollectionCount(2),
+        ["jitMethods"] = System.Runtime.JitInfo.GetCompiledMethodCount(),
+        ["jitSeconds"] = System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,
+    }));
+}

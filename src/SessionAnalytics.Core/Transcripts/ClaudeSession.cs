@@ -11,9 +11,31 @@ public sealed class ClaudeSession
     /// <summary>The encoded directory under projects/, e.g. -home-dev-spotter.</summary>
     public required string ProjectDirectory { get; init; }
     public string? Cwd { get; init; }
+    private string? _branch;
+    private bool _branchGiven;
+    private IReadOnlyList<string>? _branches;
+    private Func<IReadOnlyList<string>>? _branchSource;
+
     /// <summary>The branch the session worked on: the last non-default branch seen, else the last branch seen.</summary>
-    public string? Branch { get; init; }
-    public IReadOnlyList<string> Branches { get; init; } = [];
+    public string? Branch
+    {
+        get => _branchGiven ? _branch : BranchRule.Choose(Branches);
+        init { _branch = value; _branchGiven = true; }
+    }
+
+    /// <summary>
+    /// Every branch the main transcript names, in order of last appearance. Discovery reads them from the whole file
+    /// only when asked (-Branch, or the first time this is read): measuring a session never needs them, because the
+    /// calculator collects branches from the lines it parses anyway.
+    /// </summary>
+    public IReadOnlyList<string> Branches
+    {
+        get => _branches ?? LazyInitializer.EnsureInitialized(ref _branches, () => _branchSource?.Invoke() ?? []);
+        init => _branches = value;
+    }
+
+    /// <summary>Where <see cref="Branches"/> come from when not given: a scan of the main transcript.</summary>
+    internal Func<IReadOnlyList<string>>? BranchSource { init => _branchSource = value; }
     public DateTimeOffset? FirstActivity { get; init; }
     public DateTimeOffset? LastActivity { get; init; }
     public string? Version { get; init; }
@@ -26,5 +48,27 @@ public sealed class ClaudeSession
     public long SizeBytes { get; init; }
     /// <summary>The config directory the session was found under (…/.claude), when known.</summary>
     public string? ConfigDirectory { get; init; }
+    /// <summary>
+    /// This session without discovery's branches, for measuring: the calculator then takes the branches from the lines
+    /// it parses (the main transcript is read in full anyway) instead of triggering a second whole-file read.
+    /// </summary>
+    public ClaudeSession WithoutBranches() => new()
+    {
+        Id = Id,
+        Project = Project,
+        ProjectDirectory = ProjectDirectory,
+        Cwd = Cwd,
+        Branch = null,
+        Branches = [],
+        FirstActivity = FirstActivity,
+        LastActivity = LastActivity,
+        Version = Version,
+        TranscriptPath = TranscriptPath,
+        TranscriptPaths = TranscriptPaths,
+        SubagentFiles = SubagentFiles,
+        SizeBytes = SizeBytes,
+        ConfigDirectory = ConfigDirectory,
+    };
+
     public override string ToString() => $"{ShortId} {Branch ?? "-"} {FirstActivity:yyyy-MM-dd HH:mm} {Project}";
 }

@@ -1,8 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Win32.SafeHandles;
 using SessionAnalytics.Core.Diagnostics;
-using SessionAnalytics.Core.Stats;
 
 namespace SessionAnalytics.Core.Transcripts;
 
@@ -25,15 +23,24 @@ public sealed class SessionQuery
 
 /// <summary>
 /// Finds sessions under Claude Code config directories without parsing whole transcripts: the first lines give cwd,
-/// version and start; the last 256 KB give the last activity; a byte search (not a parse) finds every branch.
-/// Layouts: &lt;sid&gt;.jsonl with &lt;sid&gt;/**/agent-*.jsonl (2.1.x, compaction and nested workflow folders included),
-/// flat agent-&lt;id&gt;.jsonl beside the session linked by sessionId (2.0.x), and inline sidechains (1.0.x).
+/// version and start, the last 256 KB the last activity (both read with a forward-only reader into pooled buffers);
+/// the branches come from a byte search of the whole main transcript, done only for -Branch or when the session's
+/// Branch/Branches are first read. Layouts: &lt;sid&gt;.jsonl with &lt;sid&gt;/**/agent-*.jsonl (2.1.x, compaction and
+/// nested workflow folders included), flat agent-&lt;id&gt;.jsonl beside the session linked by sessionId (2.0.x), and
+/// inline sidechains (1.0.x).
+/// Discovery always ends: every directory is searched once, by its real path (a symbolic link back up the tree or to
+/// a project directory already searched is not followed again), a session folder is searched only within itself, and
+/// only regular files are opened (a FIFO, device or socket named *.jsonl is reported and skipped).
 /// </summary>
 public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
 {
     private const int HeadBytes = 1 << 20;
     private const int TailBytes = 256 * 1024;
-    private static readonly byte[] BranchKey = "\"gitBranch\":\""u8.ToArray();
+    private const int SessionIdBytes = 64 * 1024;
+    private const int MaxFolderDepth = 16;
+    private readonly RealPaths _realPaths = new();
+    private readonly HashSet<string> _searchedDirectories = new(PathComparer);
+    private static StringComparer PathComparer => OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
     /// <summary>CLAUDE_CONFIG_DIR (comma-separated) when set, else ~/.config/claude and ~/.claude.</summary>
     public static IReadOnlyList<string> DefaultRoots(string? claudeConfigDir, string home)
@@ -51,7 +58,7 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
 
     public IReadOnlyList<ClaudeSession> Find(SessionQuery query, bool rootsAreDefaults, CancellationToken cancellation = default)
     {
-        var candidates = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        var candidates = new Dictionary<string, Candidate>(PathComparer);
         var anyRoot = false;
         foreach (var root in query.Roots)
         {
@@ -65,8 +72,12 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
                 continue;
             }
             anyRoot = true;
-            foreach (var projectDir in ProjectDirectories(root))
-                ScanProjectDirectory(projectDir, candidates, query);
+            // Real directories before links to them, so a session keeps its real project directory's name.
+            foreach (var projectDir in ProjectDirectories(root).OrderBy(d => IsLink(d) ? 1 : 0))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (Enter(projectDir)) ScanProjectDirectory(projectDir, candidates, query);
+            }
         }
         if (!anyRoot && rootsAreDefaults)
             diagnostics.Error(new EngineError("ClaudeConfigDirectoryNotFound", ErrorKind.ObjectNotFound,
@@ -75,13 +86,14 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
 
         var sessions = new List<ClaudeSession>();
         var i = 0;
+        var scanBranches = query.BranchMatch is not null;
         foreach (var c in candidates.Values.OrderBy(c => c.MainPath, StringComparer.Ordinal))
         {
             cancellation.ThrowIfCancellationRequested();
             diagnostics.Progress("Finding Claude Code sessions", $"{++i} of {candidates.Count}: {Path.GetFileName(c.MainPath)}", i * 100 / Math.Max(1, candidates.Count));
             if (!IdMatches(c.Id, query.Ids)) continue;
             if (query.Since is DateTimeOffset since && LastWrite(c.MainPath) < since) continue; // a file is written after its last line
-            var session = Describe(c);
+            var session = Describe(c, scanBranches);
             if (session is null || !Matches(session, query)) continue;
             sessions.Add(session);
         }
@@ -104,9 +116,9 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
     /// <summary>Describes one transcript file as a session (its subagent files included).</summary>
     public ClaudeSession? DescribeFile(string transcriptPath)
     {
-        var candidates = new Dictionary<string, Candidate>(StringComparer.Ordinal);
+        var candidates = new Dictionary<string, Candidate>(PathComparer);
         AddTranscriptFile(transcriptPath, candidates);
-        return candidates.Values.Select(Describe).FirstOrDefault(s => s is not null);
+        return candidates.Values.Select(c => Describe(c, scanBranches: false)).FirstOrDefault(s => s is not null);
     }
 
     private sealed class Candidate(string id, string mainPath, string projectDir)
@@ -125,6 +137,49 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         return SafeDirectories(root);
     }
 
+    /// <summary>True the first time a directory (by its real path) is to be searched.</summary>
+    private bool Enter(string dir)
+    {
+        var real = _realPaths.Resolve(dir);
+        if (real is null)
+        {
+            diagnostics.Warning($"'{dir}': its symbolic links loop; not searched.");
+            return false;
+        }
+        if (_searchedDirectories.Add(real)) return true;
+        diagnostics.Verbose(real == Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar)
+            ? $"'{dir}' was searched already."
+            : $"'{dir}' leads to '{real}', which was searched already; not followed again.");
+        return false;
+    }
+
+    /// <summary>A transcript to open: a regular file (after links) not taken yet. Anything else is reported and skipped.</summary>
+    private bool Admit(string path, HashSet<string> taken)
+    {
+        if (!IsRegularFile(path)) return false;
+        var real = _realPaths.Resolve(path) ?? path;
+        if (taken.Add(real)) return true;
+        diagnostics.Verbose($"'{path}' is the transcript '{real}' found before; counted once.");
+        return false;
+    }
+
+    /// <summary>Checked before anything is opened: a FIFO would block the open, a device would never end.</summary>
+    private bool IsRegularFile(string path)
+    {
+        var kind = FileKinds.Of(path);
+        switch (kind)
+        {
+            case FileKind.RegularFile: return true;
+            case FileKind.Missing: diagnostics.Verbose($"'{path}' vanished or is a broken link; skipped."); return false;
+            case FileKind.Other: diagnostics.Verbose($"'{path}' is empty or not a regular file; skipped."); return false;
+            default:
+                diagnostics.Warning($"'{path}' is {FileKinds.Describe(kind)}, not a regular file; skipped (only regular files are read).");
+                return false;
+        }
+    }
+
+    private readonly HashSet<string> _takenTranscripts = new(PathComparer);
+
     private void AddTranscriptFile(string path, Dictionary<string, Candidate> candidates)
     {
         var full = Path.GetFullPath(path);
@@ -140,9 +195,12 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
             }
             full = parent;
         }
+        if (!Admit(full, _takenTranscripts)) return;
         var dir = Path.GetDirectoryName(full)!;
         var candidate = new Candidate(Path.GetFileNameWithoutExtension(full), full, dir);
-        AttachAgentFiles(candidate, dir);
+        AddSessionFolder(candidate, dir);
+        foreach (var flat in SafeFiles(dir, "agent-*.jsonl"))
+            if (ReadSessionId(flat) == candidate.Id && Admit(flat, _takenTranscripts)) candidate.AgentFiles.Add(flat);
         candidates[full] = candidate;
     }
 
@@ -162,58 +220,92 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         return null;
     }
 
-    private void AttachAgentFiles(Candidate c, string projectDir)
-    {
-        AddSessionFolder(c, projectDir);
-        foreach (var flat in SafeFiles(projectDir, "agent-*.jsonl"))
-            if (ReadSessionId(flat) == c.Id) c.AgentFiles.Add(flat);
-    }
-
     /// <summary>2.1.x: every agent-*.jsonl under &lt;session-id&gt;/ (subagents, compaction calls, nested workflow folders).</summary>
     private void AddSessionFolder(Candidate c, string projectDir)
     {
         var folder = Path.Combine(projectDir, c.Id);
-        if (Directory.Exists(folder))
-            c.AgentFiles.AddRange(SafeFiles(folder, "agent-*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        if (!Directory.Exists(folder) || !Enter(folder)) return;
+        var within = _realPaths.Resolve(folder)!;
+        var found = new List<string>();
+        CollectAgentFiles(folder, within, 0, found);
+        found.Sort(StringComparer.Ordinal);
+        c.AgentFiles.AddRange(found);
+    }
+
+    private void CollectAgentFiles(string dir, string sessionFolder, int depth, List<string> found)
+    {
+        foreach (var f in SafeFiles(dir, "agent-*.jsonl"))
+            if (Admit(f, _takenTranscripts)) found.Add(f);
+        if (depth >= MaxFolderDepth) return;
+        foreach (var sub in SafeDirectories(dir))
+        {
+            var real = _realPaths.Resolve(sub);
+            if (real is not null && !RealPaths.IsWithin(real, sessionFolder))
+            {
+                diagnostics.Verbose($"'{sub}' leads out of the session folder (to '{real}'); not followed.");
+                continue;
+            }
+            if (Enter(sub)) CollectAgentFiles(sub, sessionFolder, depth + 1, found);
+        }
     }
 
     private void ScanProjectDirectory(string projectDir, Dictionary<string, Candidate> candidates, SessionQuery query)
     {
-        var files = SafeFiles(projectDir, "*.jsonl").ToList();
+        var files = SafeFiles(projectDir, "*.jsonl");
         var mains = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         foreach (var f in files.Where(f => !TranscriptFile.IsAgentFile(f)))
         {
+            if (!Admit(f, _takenTranscripts)) continue;
             var c = new Candidate(Path.GetFileNameWithoutExtension(f), Path.GetFullPath(f), projectDir);
             mains[c.Id] = c;
-            AddSessionFolder(c, projectDir);
+            // With -Id, the other sessions' folders are not even listed: a hook measuring one session stays cheap.
+            if (IdMatches(c.Id, query.Ids)) AddSessionFolder(c, projectDir);
         }
-        // 2.0.x: flat agent files beside the sessions, linked by the sessionId on their lines.
-        foreach (var f in files.Where(TranscriptFile.IsAgentFile))
-        {
-            var sid = ReadSessionId(f);
-            if (sid is not null && mains.TryGetValue(sid, out var parent)) parent.AgentFiles.Add(Path.GetFullPath(f));
-            else diagnostics.Verbose($"Subagent transcript '{f}' has no parent session transcript beside it; skipped.");
-        }
+        // 2.0.x: flat agent files beside the sessions, linked by the sessionId on their lines (read only when a
+        // session of this directory is wanted).
+        if (mains.Keys.Any(id => IdMatches(id, query.Ids)))
+            foreach (var f in files.Where(TranscriptFile.IsAgentFile))
+            {
+                var sid = ReadSessionId(f);
+                if (sid is not null && mains.TryGetValue(sid, out var parent))
+                {
+                    if (IdMatches(parent.Id, query.Ids) && Admit(f, _takenTranscripts)) parent.AgentFiles.Add(Path.GetFullPath(f));
+                }
+                else diagnostics.Verbose($"Subagent transcript '{f}' has no parent session transcript beside it; skipped.");
+            }
         foreach (var c in mains.Values) candidates[c.MainPath] = c;
     }
 
-    private ClaudeSession? Describe(Candidate c)
+    private ClaudeSession? Describe(Candidate c, bool scanBranches)
     {
-        var head = ReadHead(c.MainPath);
-        var tail = ReadTail(c.MainPath);
-        var branches = ScanBranches(c.MainPath);
+        HeadInfo head = default;
+        (DateTimeOffset? Last, string? Version) tail = default;
+        IReadOnlyList<string>? branches = null;
+        try
+        {
+            using var file = Open(c.MainPath);
+            var length = RandomAccess.GetLength(file);
+            head = ReadHead(file, length);
+            tail = ReadTail(file, length);
+            if (scanBranches) branches = BranchScan.Read(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(Unreadable(c.MainPath, e));
+        }
         long size = 0;
         foreach (var f in c.AgentFiles.Prepend(c.MainPath))
             try { size += new FileInfo(f).Length; } catch (IOException) { }
         var cwd = head.Cwd;
+        var mainPath = c.MainPath;
         return new ClaudeSession
         {
             Id = c.Id,
             Project = cwd is null ? c.ProjectDir.Split(Path.DirectorySeparatorChar).Last() : LeafName(cwd),
             ProjectDirectory = Path.GetFileName(c.ProjectDir),
             Cwd = cwd,
-            Branch = BranchRule.Choose(branches),
-            Branches = branches,
+            Branches = branches!, // null: scanned when first read, through BranchSource
+            BranchSource = branches is null ? () => ScanBranchesQuietly(mainPath) : null,
             FirstActivity = head.First,
             LastActivity = tail.Last ?? head.Last,
             Version = tail.Version ?? head.Version,
@@ -224,6 +316,35 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
             ConfigDirectory = Path.GetDirectoryName(Path.GetDirectoryName(c.ProjectDir)),
         };
     }
+
+    /// <summary>
+    /// The deferred scan behind <see cref="ClaudeSession.Branches"/>: it runs when a property is read, possibly after
+    /// the command that found the session has ended, so a file that cannot be read any more gives no branches rather
+    /// than a message on a stream that is gone (measuring the session reports the unreadable file).
+    /// </summary>
+    private static IReadOnlyList<string> ScanBranchesQuietly(string path)
+    {
+        try
+        {
+            if (FileKinds.Of(path) != FileKind.RegularFile) return [];
+            using var file = Open(path);
+            return BranchScan.Read(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
+    }
+
+    private static bool IsLink(string path)
+    {
+        try { return new DirectoryInfo(path).LinkTarget is not null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    private static EngineError Unreadable(string path, Exception e) =>
+        new(e is UnauthorizedAccessException ? "TranscriptAccessDenied" : "TranscriptUnreadable",
+            e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, $"Cannot read transcript '{path}': {e.Message}", path, e);
+
+    private static SafeFileHandle Open(string path) =>
+        File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
 
     private static bool Matches(ClaudeSession s, SessionQuery q)
     {
@@ -239,142 +360,64 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
 
     private readonly record struct HeadInfo(string? Cwd, string? Version, DateTimeOffset? First, DateTimeOffset? Last);
 
-    private HeadInfo ReadHead(string path)
+    private static HeadInfo ReadHead(SafeFileHandle file, long length)
     {
         string? cwd = null, version = null;
         DateTimeOffset? first = null, last = null;
-        foreach (var line in ReadLines(path, 0, HeadBytes))
+        TranscriptWindow.Head(file, length, HeadBytes, line =>
         {
-            if (!TryParse(line, out var e)) continue;
-            cwd ??= e.Str("cwd");
-            version ??= e.Str("version");
-            if (e.Timestamp() is DateTimeOffset t) { first ??= t; last = t; }
-            if (cwd is not null && version is not null && first is not null) break;
-        }
+            var wanted = (cwd is null ? LineEnvelope.Fields.Cwd : 0) | (version is null ? LineEnvelope.Fields.Version : 0);
+            if (!LineEnvelope.TryRead(line, wanted, out var e)) return true;
+            cwd ??= e.Cwd;
+            version ??= e.Version;
+            if (e.Timestamp is DateTimeOffset t) { first ??= t; last = t; }
+            return !(cwd is not null && version is not null && first is not null);
+        });
         return new HeadInfo(cwd, version, first, last);
     }
 
-    private (DateTimeOffset? Last, string? Version) ReadTail(string path)
+    private static (DateTimeOffset? Last, string? Version) ReadTail(SafeFileHandle file, long length)
     {
-        long length;
-        try { length = new FileInfo(path).Length; } catch (IOException) { return (null, null); }
-        var start = Math.Max(0, length - TailBytes);
         DateTimeOffset? last = null;
         string? version = null;
-        foreach (var line in ReadLines(path, start, TailBytes, skipPartialFirst: start > 0))
+        TranscriptWindow.Tail(file, length, TailBytes, line =>
         {
-            if (!TryParse(line, out var e)) continue;
-            if (e.Timestamp() is DateTimeOffset t && (last is null || t > last)) last = t;
-            version = e.Str("version") ?? version;
-        }
+            if (!LineEnvelope.TryRead(line, LineEnvelope.Fields.Version, out var e)) return true;
+            if (e.Timestamp is DateTimeOffset t && (last is null || t > last)) last = t;
+            version = e.Version ?? version;
+            return true;
+        });
         return (last, version);
     }
 
-    /// <summary>Every gitBranch value in order of last appearance, found by a byte search rather than a JSON parse.</summary>
-    private List<string> ScanBranches(string path)
-    {
-        var branches = new List<string>();
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-            var buffer = new byte[1 << 20];
-            int carry = 0;
-            string? previous = null;
-            while (true)
-            {
-                var read = stream.Read(buffer, carry, buffer.Length - carry);
-                if (read == 0) break;
-                var span = buffer.AsSpan(0, carry + read);
-                var consumed = 0;
-                while (true)
-                {
-                    var at = span[consumed..].IndexOf(BranchKey);
-                    if (at < 0) break;
-                    var valueStart = consumed + at + BranchKey.Length;
-                    var end = span[valueStart..].IndexOf((byte)'"');
-                    if (end < 0 || end > 512) { if (end < 0) break; consumed = valueStart; continue; }
-                    var value = Encoding.UTF8.GetString(span.Slice(valueStart, end));
-                    if (value.Length > 0 && value != previous)
-                    {
-                        branches.Remove(value);
-                        branches.Add(value);
-                        previous = value;
-                    }
-                    consumed = valueStart + end;
-                }
-                // Keep the end of the buffer: a key may straddle two reads.
-                carry = Math.Min(span.Length, BranchKey.Length + 512);
-                span[^carry..].CopyTo(buffer);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Warning($"Could not scan '{path}' for branches: {e.Message}");
-        }
-        return branches;
-    }
-
-    private IEnumerable<byte[]> ReadLines(string path, long offset, int maxBytes, bool skipPartialFirst = false)
-    {
-        byte[] data;
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            stream.Seek(offset, SeekOrigin.Begin);
-            data = new byte[(int)Math.Min(maxBytes, Math.Max(0, stream.Length - offset))];
-            stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(new EngineError(e is UnauthorizedAccessException ? "TranscriptAccessDenied" : "TranscriptUnreadable",
-                e is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.ReadError, $"Cannot read transcript '{path}': {e.Message}", path, e));
-            yield break;
-        }
-        var pos = 0;
-        if (skipPartialFirst)
-        {
-            var nl = Array.IndexOf(data, (byte)'\n');
-            if (nl < 0) yield break;
-            pos = nl + 1;
-        }
-        while (pos < data.Length)
-        {
-            var nl = Array.IndexOf(data, (byte)'\n', pos);
-            if (nl < 0) { if (offset + data.Length >= new FileInfo(path).Length) yield return data[pos..]; yield break; }
-            if (nl > pos) yield return data[pos..nl];
-            pos = nl + 1;
-        }
-    }
-
-    private static bool TryParse(byte[] line, out JsonElement element)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(line);
-            element = doc.RootElement.Clone();
-            return element.ValueKind == JsonValueKind.Object;
-        }
-        catch (JsonException) { element = default; return false; }
-    }
-
-
+    /// <summary>The sessionId of the first line that has one (2.0.x flat agent files name their parent so).</summary>
     private string? ReadSessionId(string path)
     {
-        foreach (var line in ReadLines(path, 0, 64 * 1024))
-            if (TryParse(line, out var e) && e.Str("sessionId") is string sid) return sid;
-        return null;
+        if (!IsRegularFile(path)) return null;
+        string? sid = null;
+        try
+        {
+            using var file = Open(path);
+            TranscriptWindow.Head(file, RandomAccess.GetLength(file), SessionIdBytes, line =>
+                !(LineEnvelope.TryRead(line, LineEnvelope.Fields.SessionId, out var e) && (sid = e.SessionId) is not null));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(Unreadable(path, e));
+        }
+        return sid;
     }
 
-    private IEnumerable<string> SafeFiles(string dir, string pattern, SearchOption option = SearchOption.TopDirectoryOnly)
+    private List<string> SafeFiles(string dir, string pattern)
     {
         try
         {
             return Directory.EnumerateFiles(dir, pattern, new EnumerationOptions
             {
-                RecurseSubdirectories = option == SearchOption.AllDirectories,
+                RecurseSubdirectories = false,
                 IgnoreInaccessible = false,
                 AttributesToSkip = FileAttributes.None,
-            }).ToList();
+            }).Order(StringComparer.Ordinal).ToList();
         }
         catch (UnauthorizedAccessException e)
         {
@@ -387,7 +430,7 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
         return [];
     }
 
-    private IEnumerable<string> SafeDirectories(string dir)
+    private List<string> SafeDirectories(string dir)
     {
         try { return Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal).ToList(); }
         catch (UnauthorizedAccessException e)

@@ -21,6 +21,15 @@ public static class TranscriptLines
     public static bool Read(string path, LineHandler onLine, IDiagnostics diagnostics, CancellationToken cancellation = default,
         int maxLineBytes = DefaultMaxLineBytes)
     {
+        // Only regular files are opened: a FIFO would block the open until a writer came, a device never ends.
+        var kind = FileKinds.Of(path);
+        if (kind == FileKind.Other) return true; // where the type is unknown: empty, so nothing to read
+        if (kind is not (FileKind.RegularFile or FileKind.Missing))
+        {
+            diagnostics.Error(new EngineError("TranscriptNotRegularFile", ErrorKind.InvalidData,
+                $"Cannot read transcript '{path}': it is {FileKinds.Describe(kind)}, not a regular file.", path));
+            return false;
+        }
         FileStream stream;
         try
         {

@@ -10,13 +10,13 @@ namespace SessionAnalytics.PowerShell.Commands;
 [Cmdlet(VerbsData.ConvertTo, "SessionStats", DefaultParameterSetName = SessionSet)]
 [OutputType(typeof(SessionStats), ParameterSetName = [SessionSet, PathSet, LiteralPathSet])]
 [OutputType(typeof(string))]
-public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet
+public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisposable
 {
     private const string SessionSet = "Session";
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private const string Activity = "Measuring Claude Code sessions";
-    private SessionStatsCalculator? _calculator;
+    private SessionMeasurer? _measurer;
     private int _count;
 
     [Parameter(ParameterSetName = SessionSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -49,11 +49,21 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet
     [Parameter]
     public SwitchParameter AsJson { get; set; }
 
+    /// <summary>Sessions measured at once (1: one after another on the pipeline thread). Output keeps the input order.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+    /// <summary>One worker per processor, at most 8: each holds one session's per-line state.</summary>
+    private static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount, 1, 8);
+
     protected override void BeginProcessing()
     {
         var pricing = PricingFile is null ? PricingTable.Default
             : Engine(() => PricingTable.WithOverrides(GetUnresolvedProviderPathFromPSPath(PricingFile)));
-        _calculator = new SessionStatsCalculator(pricing, Diagnostics, new StatsOptions { IdleThreshold = TimeSpan.FromMinutes(IdleThresholdMinutes) });
+        var options = new StatsOptions { IdleThreshold = TimeSpan.FromMinutes(IdleThresholdMinutes) };
+        _measurer = new SessionMeasurer(diagnostics => new SessionStatsCalculator(pricing, diagnostics, options), ThrottleLimit, Diagnostics, Stopping);
+        WriteVerbose($"Measuring with {ThrottleLimit} worker(s).");
     }
 
     protected override void ProcessRecord()
@@ -61,14 +71,29 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet
         foreach (var session in Sessions())
         {
             _count++;
-            WriteVerbose($"Measuring session {session.Id}: {session.TranscriptPaths.Count} transcript(s), {session.SizeBytes / 1048576.0:0.0} MB.");
             Diagnostics.Progress(Activity, $"Session {_count}: {session.ShortId} ({session.SizeBytes / 1048576.0:0.0} MB)", -1);
-            var stats = Engine(() => _calculator!.Calculate(session, Stopping));
-            WriteObject(AsJson ? SessionStatsJson.Write(stats) : stats);
+            Emit(Engine(() => _measurer!.Add(session)));
         }
     }
 
-    protected override void EndProcessing() => Diagnostics.CompleteProgress(Activity);
+    protected override void EndProcessing()
+    {
+        Emit(Engine(() => _measurer!.Complete()));
+        Diagnostics.CompleteProgress(Activity);
+    }
+
+    public void Dispose() => _measurer?.Dispose();
+
+    /// <summary>In session order: what measuring the session reported (ErrorIds kept), then its statistics.</summary>
+    private void Emit(IReadOnlyList<SessionMeasurement> measured)
+    {
+        foreach (var m in measured)
+        {
+            m.ReplayTo(Diagnostics);
+            var stats = Engine(m.GetStats);
+            WriteObject(AsJson ? SessionStatsJson.Write(stats) : stats);
+        }
+    }
 
     private IEnumerable<ClaudeSession> Sessions()
     {
