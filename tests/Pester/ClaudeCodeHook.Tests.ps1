@@ -43,6 +43,7 @@ Describe 'SessionEnd hook (session-end.ps1)' {
         $text = Get-Content -Raw -LiteralPath $log
         $text | Should -Match "Publishing session $sessionId"
         $text | Should -Not -Match 'Failed'
+        if (-not $IsWindows) { [IO.File]::GetUnixFileMode($log) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') -Because 'the log is created private' }
     }
 
     It 'returns at once although Claude Code keeps stdin open, and publishes in the background' {
@@ -60,6 +61,16 @@ Describe 'SessionEnd hook (session-end.ps1)' {
         Get-Content -Raw -LiteralPath $log | Should -Match "Publishing session $sessionId"
         Get-ChildItem -LiteralPath ([IO.Path]::GetTempPath()) -Filter 'sessionanalytics-hook-*.json' |
             Where-Object { (Get-Content -Raw -LiteralPath $_.FullName) -match $sessionId } | Should -BeNullOrEmpty -Because 'the background run removes the saved input'
+    }
+
+    It 'makes a log it finds world-readable private before writing to it' -Skip:$IsWindows {
+        $log = Join-Path $TestDrive 'found.log'
+        Set-Content -LiteralPath $log -Value 'an older run'
+        [IO.File]::SetUnixFileMode($log, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead')
+        $process = Start-Hook -HookArguments @('-Wait', '-WhatIf', '-Repository', 'octo-org/widget', '-Pr', '5') -Log $log -CloseInput
+        $process.WaitForExit(60000) | Should -BeTrue
+        Get-Content -Raw -LiteralPath $log | Should -Match "Publishing session $sessionId"
+        [IO.File]::GetUnixFileMode($log) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
     }
 
     It 'logs and exits 0 when stdin holds no JSON' {

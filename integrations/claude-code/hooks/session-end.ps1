@@ -46,8 +46,27 @@ param(
 
 $ErrorActionPreference = 'Stop'
 
+# The log is readable by its owner only: it names repositories and pull requests, and errors from a misbehaving
+# server could quote anything. The values of GH_TOKEN and GITHUB_TOKEN are masked in every line (the module already
+# scrubs the token from its own messages). A log file that this user cannot make private is not written to.
 function Write-Log([string] $Message) {
-    try { Add-Content -LiteralPath $LogPath -Value "$([DateTime]::UtcNow.ToString('o')) [$PID] $Message" } catch { }
+    try {
+        foreach ($secret in @($env:GH_TOKEN, $env:GITHUB_TOKEN)) {
+            if ($secret) { $Message = $Message.Replace($secret, '***') }
+        }
+        if (-not $IsWindows) {
+            if (Test-Path -LiteralPath $LogPath) {
+                if ((Get-Item -LiteralPath $LogPath -Force).LinkType) { return }
+                [IO.File]::SetUnixFileMode($LogPath, [IO.UnixFileMode]'UserRead, UserWrite')
+            }
+            else {
+                $options = [IO.FileStreamOptions]@{ Mode = 'CreateNew'; Access = 'Write'; UnixCreateMode = [IO.UnixFileMode]'UserRead, UserWrite' }
+                try { [IO.File]::Open($LogPath, $options).Dispose() } catch [IO.IOException] { }
+            }
+        }
+        Add-Content -LiteralPath $LogPath -Value "$([DateTime]::UtcNow.ToString('o')) [$PID] $Message"
+    }
+    catch { }
 }
 
 # Claude Code may keep standard input open after writing the JSON, so read until a complete JSON object has
@@ -126,7 +145,7 @@ try {
         $start = [Diagnostics.ProcessStartInfo]::new('/bin/sh')
         $start.UseShellExecute = $false
         $start.Environment['SESSIONANALYTICS_HOOK_OUTPUT'] = "$LogPath.out"
-        foreach ($argument in @('-c', 'exec >>"$SESSIONANALYTICS_HOOK_OUTPUT" 2>&1 </dev/null; if command -v setsid >/dev/null 2>&1; then exec setsid "$@"; else exec nohup "$@"; fi', 'sh', $pwsh) + $arguments) {
+        foreach ($argument in @('-c', 'umask 077; exec >>"$SESSIONANALYTICS_HOOK_OUTPUT" 2>&1 </dev/null; if command -v setsid >/dev/null 2>&1; then exec setsid "$@"; else exec nohup "$@"; fi', 'sh', $pwsh) + $arguments) {
             $start.ArgumentList.Add([string]$argument)
         }
         [void][Diagnostics.Process]::Start($start)

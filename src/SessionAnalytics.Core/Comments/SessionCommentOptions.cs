@@ -43,6 +43,8 @@ public enum CommentDegradation
     ListsShortened = 8,
     /// <summary>Step 4: the JSON is written without indentation. It is never dropped or cut.</summary>
     CompactJson = 16,
+    /// <summary>Step 5, summary only: the per-session rows are collapsed (totals, the sum check and a note stay).</summary>
+    RowsCollapsed = 32,
 }
 
 /// <summary>A rendered comment body and what was given up to fit it under the limit.</summary>

@@ -23,7 +23,8 @@ public static class SessionCommentParser
 
     /// <summary>
     /// Parses the comment's JSON. False with <paramref name="error"/> when the body has no marker, no JSON block,
-    /// invalid JSON, or JSON for another session than the marker names.
+    /// invalid JSON, JSON for another session than the marker names, or figures outside
+    /// <see cref="SessionFigureBounds"/> (negative, or more than any session can hold).
     /// </summary>
     public static bool TryParse(string? body, [NotNullWhen(true)] out SessionStats? stats, [NotNullWhen(false)] out string? error)
     {
@@ -51,6 +52,12 @@ public static class SessionCommentParser
         if (CommentMarkers.MarkerId(stats.SessionId) != markerId)
         {
             error = $"The marker names session {markerId} but the JSON holds session {stats.SessionId}.";
+            stats = null;
+            return false;
+        }
+        if (SessionFigureBounds.Check(stats) is { } outOfBounds)
+        {
+            error = $"The Session Data JSON of session {markerId} holds figures no session can have: {outOfBounds}";
             stats = null;
             return false;
         }

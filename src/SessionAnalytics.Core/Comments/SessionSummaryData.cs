@@ -1,3 +1,4 @@
+using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
 
@@ -13,6 +14,12 @@ public sealed class SummaryOptions
     public string? Status { get; init; }
     public int MaxLength { get; init; } = SessionCommentOptions.GitHubMaxLength;
     public int MaxCellLength { get; init; } = 200;
+
+    /// <summary>
+    /// Sentences about what the summary does not count (session comments by other authors, unreadable ones), shown
+    /// under the totals. They are part of the rendering, so every publisher that sees the same comments writes the same body.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
 /// <summary>
@@ -24,12 +31,17 @@ public sealed class SessionSummaryData
 {
     public const int SchemaVersion = 1;
 
+    /// <summary>The sessions' figures add up to more than a total can hold (only figures outside <see cref="SessionFigureBounds"/> can).</summary>
+    public const string FiguresOverflowErrorId = "SummaryFiguresOverflow";
+
     /// <summary>"pr", "issue", or null when the sessions name no common target.</summary>
     public string? TargetType { get; init; }
     public int? TargetNumber { get; init; }
     public string? Status { get; init; }
-    public int SessionCount => Sessions.Count;
-    public IReadOnlyList<string> SessionIds => Sessions.Select(s => s.SessionId).ToList();
+    /// <summary>Distinct sessions counted. Equals <see cref="Sessions"/>' count except in a summary whose rows were collapsed to fit.</summary>
+    public int SessionCount { get; init; }
+    /// <summary>The sessions' ids in display order (empty when a collapsed summary had no room for them).</summary>
+    public IReadOnlyList<string> SessionIds { get; init; } = [];
     /// <summary>The sum of <see cref="SessionSummaryEntry.CostUsd"/> (each already in cents).</summary>
     public decimal TotalCostUsd { get; init; }
     public int TotalCommits { get; init; }
@@ -38,7 +50,7 @@ public sealed class SessionSummaryData
     public long OutputTokens { get; init; }
     public long CacheCreationTokens { get; init; }
     public long CacheReadTokens { get; init; }
-    public long TotalTokens => InputTokens + OutputTokens + CacheCreationTokens + CacheReadTokens;
+    public long TotalTokens { get; init; }
     /// <summary>Per model, summed across sessions; the most expensive first, then by name.</summary>
     public IReadOnlyList<ModelUsage> Models { get; init; } = [];
     /// <summary>One short record per session, ordered by start time, then session id.</summary>
@@ -48,19 +60,33 @@ public sealed class SessionSummaryData
         $"{SessionCount} sessions ${TotalCostUsd:0.00} {TotalCommits} commits" + (Status is null ? "" : " " + Status);
 
     /// <summary>
-    /// Aggregates <paramref name="sessions"/> (texts redacted): duplicates of one session id count once (the copy that
-    /// ended last, then the one with more messages, then the later one in the input); order is by
-    /// <see cref="SessionStats.StartedAt"/> (unknown last), then session id.
+    /// Aggregates <paramref name="sessions"/> (texts redacted): duplicates of one session id count once, the fullest
+    /// (<see cref="SessionFullness.CompareFullest"/>: more messages, then tokens, tool calls, commits, minutes), then
+    /// the first in the input (for comments: the oldest). An end time or a cost decides nothing: both are easy to forge
+    /// upwards. Order is by <see cref="SessionStats.StartedAt"/> (unknown last), then session id. Every sum is checked:
+    /// figures too large to add up give an <see cref="EngineException"/> (<see cref="FiguresOverflowErrorId"/>).
     /// </summary>
     public static SessionSummaryData Aggregate(IEnumerable<SessionStats> sessions, SummaryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sessions);
+        try { return AggregateChecked(sessions, options); }
+        catch (OverflowException e)
+        {
+            throw new EngineException(new EngineError(FiguresOverflowErrorId, ErrorKind.LimitsExceeded,
+                $"The sessions' figures add up to more than a summary total can hold ({e.Message}); no summary is written.", options?.TargetNumber, e)
+            {
+                RecommendedAction = "A session comment holds absurd figures: find it with Get-SessionAnalytics and correct or delete it.",
+            });
+        }
+    }
+
+    private static SessionSummaryData AggregateChecked(IEnumerable<SessionStats> sessions, SummaryOptions? options)
+    {
         var distinct = sessions
             .Select((s, i) => (Stats: SecretRedactor.Redact(s ?? throw new ArgumentException("A session is null.", nameof(sessions))), Index: i))
             .GroupBy(x => x.Stats.SessionId, StringComparer.Ordinal)
-            .Select(g => g.OrderByDescending(x => x.Stats.EndedAt ?? DateTimeOffset.MinValue)
-                          .ThenByDescending(x => x.Stats.MessageCount)
-                          .ThenByDescending(x => x.Index)
+            .Select(g => g.OrderBy(x => x.Stats, Comparer<SessionStats>.Create(SessionFullness.CompareFullest))
+                          .ThenBy(x => x.Index)
                           .First().Stats)
             .OrderBy(s => s.StartedAt is null ? 1 : 0)
             .ThenBy(s => s.StartedAt)
@@ -106,18 +132,24 @@ public sealed class SessionSummaryData
             targetNumber = distinct[0].TargetNumber;
         }
 
+        // Enumerable.Sum is checked: an overflow throws instead of wrapping to a wrong total.
+        long input = distinct.Sum(s => s.InputTokens), output = distinct.Sum(s => s.OutputTokens);
+        long cacheCreation = distinct.Sum(s => s.CacheCreationTokens), cacheRead = distinct.Sum(s => s.CacheReadTokens);
         return new SessionSummaryData
         {
             TargetType = targetType,
             TargetNumber = targetType is null ? null : targetNumber,
             Status = options?.Status,
+            SessionCount = entries.Count,
+            SessionIds = entries.Select(e => e.SessionId).ToList(),
             TotalCostUsd = entries.Sum(e => e.CostUsd),
             TotalCommits = entries.Sum(e => e.Commits),
             TotalDurationMinutes = entries.Sum(e => e.DurationMinutes),
-            InputTokens = distinct.Sum(s => s.InputTokens),
-            OutputTokens = distinct.Sum(s => s.OutputTokens),
-            CacheCreationTokens = distinct.Sum(s => s.CacheCreationTokens),
-            CacheReadTokens = distinct.Sum(s => s.CacheReadTokens),
+            InputTokens = input,
+            OutputTokens = output,
+            CacheCreationTokens = cacheCreation,
+            CacheReadTokens = cacheRead,
+            TotalTokens = checked(input + output + cacheCreation + cacheRead),
             Models = models,
             Sessions = entries,
         };

@@ -14,6 +14,7 @@ namespace SessionAnalytics.Core.Comments;
 ///   "target": {"type": "pr", "number": 652} | null,
 ///   "status": "merged" | null,
 ///   "session_count": 3,
+///   "sessions_collapsed": true,              (only when the rows below were left out to fit one comment)
 ///   "session_ids": ["00b11888-...", ...],
 ///   "total_cost_usd": 34.21,
 ///   "total_commits": 8,
@@ -26,14 +27,31 @@ namespace SessionAnalytics.Core.Comments;
 ///                 "cost_usd": 12.45, "commits": 2, "skills": ["tdd:ci"], "models": ["claude-opus-4-6"], "status": "done"}]
 /// }
 /// </code>
+/// When the summary is too large for one comment, <c>sessions</c> is empty (and <c>session_ids</c> too, if needed):
+/// <c>session_count</c> and the totals stay exact.
 /// <c>total_cost_usd</c> is the exact sum of the sessions' <c>cost_usd</c> (each in cents). &lt;, &gt;, &amp; and
 /// backticks are escaped, so the JSON cannot close the comment's &lt;details&gt; block or its code fence.
 /// </summary>
 public static class SessionSummaryJson
 {
+    /// <summary>How much per-session detail the summary JSON carries.</summary>
+    internal enum SummaryRows
+    {
+        All,
+        IdsOnly,
+        None,
+    }
+
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.Default };
 
-    public static string Write(SessionSummaryData d, bool indented = true)
+    public static string Write(SessionSummaryData d, bool indented = true) => Write(d, indented, SummaryRows.All);
+
+    /// <summary>
+    /// The JSON with <paramref name="rows"/> of the per-session detail: all of it, the session ids only (the
+    /// "sessions" array empty), or neither. A summary too large for one comment drops the rows instead of failing;
+    /// <c>sessions_collapsed</c> tells a reader that <c>session_count</c>, not the array, is the number of sessions.
+    /// </summary>
+    internal static string Write(SessionSummaryData d, bool indented, SummaryRows rows)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, WriterOptions with { Indented = indented }))
@@ -50,8 +68,10 @@ public static class SessionSummaryJson
             }
             if (d.Status is null) w.WriteNull("status"); else w.WriteString("status", d.Status);
             w.WriteNumber("session_count", d.SessionCount);
+            if (rows != SummaryRows.All) w.WriteBoolean("sessions_collapsed", true);
             w.WriteStartArray("session_ids");
-            foreach (var s in d.Sessions) w.WriteStringValue(s.SessionId);
+            if (rows != SummaryRows.None)
+                foreach (var id in d.SessionIds) w.WriteStringValue(id);
             w.WriteEndArray();
             w.WriteNumber("total_cost_usd", d.TotalCostUsd);
             w.WriteNumber("total_commits", d.TotalCommits);
@@ -64,7 +84,7 @@ public static class SessionSummaryJson
             w.WriteEndObject();
             SessionStatsJson.WriteModels(w, d.Models);
             w.WriteStartArray("sessions");
-            foreach (var s in d.Sessions)
+            foreach (var s in rows == SummaryRows.All ? d.Sessions : [])
             {
                 w.WriteStartObject();
                 w.WriteString("session_id", s.SessionId);
@@ -128,11 +148,15 @@ public static class SessionSummaryJson
                     Status = Str(s, "status") ?? "done",
                 });
             }
+            var ids = Strings(r, "session_ids");
             return new SessionSummaryData
             {
                 TargetType = targetType,
                 TargetNumber = targetNumber,
                 Status = Str(r, "status"),
+                SessionCount = r.TryGetProperty("session_count", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt32() : entries.Count,
+                SessionIds = ids.Count > 0 || entries.Count == 0 ? ids : entries.Select(e => e.SessionId).ToList(),
+                TotalTokens = checked(Long(totals, "input") + Long(totals, "output") + Long(totals, "cache_creation") + Long(totals, "cache_read")),
                 TotalCostUsd = Dec(r, "total_cost_usd") ?? 0m,
                 TotalCommits = (int)Long(r, "total_commits"),
                 TotalDurationMinutes = (int)Long(r, "total_duration_minutes"),

@@ -9,14 +9,18 @@ namespace SessionAnalytics.Core.Comments;
 
 /// <summary>
 /// Renders the design's pinned summary ("Pinned Summary Comment"): marker, TL;DR, sessions/cost/commits line,
-/// aggregate token usage per model, session history, totals verification with the explicit sums, and the summary
-/// JSON (<see cref="SessionSummaryJson"/>). Always computed from the complete list of sessions, never incremented.
+/// aggregate token usage per model, session history, totals verification with the explicit sums, what was not
+/// counted (<see cref="SummaryOptions.Notes"/>), and the summary JSON (<see cref="SessionSummaryJson"/>). Always
+/// computed from the complete list of sessions, never incremented.
 /// </summary>
 /// <remarks>
 /// Size: over <see cref="SummaryOptions.MaxLength"/> the session history is shortened to
 /// <see cref="SessionCommentRenderer.ListLimits"/> rows ("... and N more"), then the JSON is written without
-/// indentation. The JSON and the totals verification are never cut; if that is still too large:
-/// <see cref="EngineException"/> with ErrorId <c>SummaryTooLarge</c>.
+/// indentation. If that is still too large (a few hundred sessions), the per-session rows are collapsed: the JSON
+/// keeps its totals, <c>session_count</c> and the session ids (then not even the ids), the totals verification keeps
+/// its addends (then only the count of them), and a note says so. A summary that degrades this way still goes up on
+/// every run instead of failing on every run. Only a summary whose totals alone pass the limit (thousands of model
+/// names) fails, with <see cref="EngineException"/> ErrorId <c>SummaryTooLarge</c>.
 /// </remarks>
 public static class SessionSummaryRenderer
 {
@@ -34,51 +38,62 @@ public static class SessionSummaryRenderer
         return RenderDetailed(data, options);
     }
 
+    /// <summary>How one attempt lays the summary out, from the fullest to the most collapsed.</summary>
+    private sealed record Layout(int? Limit, bool CompactJson, SessionSummaryJson.SummaryRows Rows, bool Addends)
+    {
+        public CommentDegradation Degradation =>
+            (Limit is null ? 0 : CommentDegradation.ListsShortened)
+            | (CompactJson ? CommentDegradation.CompactJson : 0)
+            | (Rows == SessionSummaryJson.SummaryRows.All ? 0 : CommentDegradation.RowsCollapsed);
+    }
+
     /// <summary>Renders already aggregated data (e.g. to re-render a parsed summary).</summary>
     public static RenderedComment RenderDetailed(SessionSummaryData data, SummaryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new SummaryOptions();
-        var indented = SessionSummaryJson.Write(data, indented: true);
-        var compact = SessionSummaryJson.Write(data, indented: false);
-        if (compact.Length > options.MaxLength) throw TooLarge(data, compact.Length, options);
-
-        var layouts = new List<(int? Limit, bool Compact)> { (null, false) };
-        foreach (var limit in SessionCommentRenderer.ListLimits)
-            if (data.Sessions.Count > limit) layouts.Add((limit, false));
-        layouts.Add((layouts[^1].Limit, true));
-
+        var json = new Dictionary<(bool, SessionSummaryJson.SummaryRows), string>();
         string body = "";
-        foreach (var (limit, compactJson) in layouts)
+        foreach (var layout in Layouts(data))
         {
-            var json = compactJson ? compact : indented;
-            body = Compose(data, limit, compactJson, json, options);
+            var key = (layout.CompactJson, layout.Rows);
+            if (!json.TryGetValue(key, out var text)) json[key] = text = SessionSummaryJson.Write(data, !layout.CompactJson, layout.Rows);
+            body = Compose(data, layout, text, options);
             if (body.Length <= options.MaxLength)
-                return new RenderedComment
-                {
-                    Body = body,
-                    ListLimit = limit,
-                    Degradation = (limit is null ? 0 : CommentDegradation.ListsShortened) | (compactJson ? CommentDegradation.CompactJson : 0),
-                };
+                return new RenderedComment { Body = body, ListLimit = layout.Limit, Degradation = layout.Degradation };
         }
         throw TooLarge(data, body.Length, options);
+    }
+
+    private static IEnumerable<Layout> Layouts(SessionSummaryData data)
+    {
+        var layout = new Layout(null, false, SessionSummaryJson.SummaryRows.All, true);
+        yield return layout;
+        foreach (var limit in SessionCommentRenderer.ListLimits)
+            if (data.Sessions.Count > limit) yield return layout = layout with { Limit = limit };
+        yield return layout = layout with { CompactJson = true };
+        if (data.SessionCount == 0) yield break;
+        yield return layout = layout with { Rows = SessionSummaryJson.SummaryRows.IdsOnly };
+        yield return layout = layout with { Rows = SessionSummaryJson.SummaryRows.None };
+        yield return layout with { Addends = false };
     }
 
     private static EngineException TooLarge(SessionSummaryData data, int minimal, SummaryOptions options) => new(new EngineError(
         TooLargeErrorId,
         ErrorKind.LimitsExceeded,
-        $"The summary of {Count(data.SessionCount, "session", "sessions")} needs at least {Number(minimal)} characters even with a shortened history and " +
-        $"compact JSON; the limit is {Number(options.MaxLength)} (GitHub's is {Number(SessionCommentOptions.GitHubMaxLength)}). The summary JSON is never cut.",
+        $"The summary of {Count(data.SessionCount, "session", "sessions")} needs at least {Number(minimal)} characters even with its per-session rows " +
+        $"collapsed; the limit is {Number(options.MaxLength)} (GitHub's is {Number(SessionCommentOptions.GitHubMaxLength)}).",
         data.TargetNumber)
     {
         RecommendedAction = "Report this PR's sessions with Export-SessionAnalytics instead of a summary comment.",
     });
 
-    private static string Compose(SessionSummaryData d, int? limit, bool compactJson, string json, SummaryOptions options)
+    private static string Compose(SessionSummaryData d, Layout layout, string json, SummaryOptions options)
     {
         int cell = options.MaxCellLength;
         var sb = new StringBuilder(json.Length + 4096);
         bool issue = string.Equals(d.TargetType ?? options.TargetType, "issue", StringComparison.OrdinalIgnoreCase);
+        bool collapsed = layout.Rows != SessionSummaryJson.SummaryRows.All;
         sb.Append(CommentMarkers.SummaryMarker).Append('\n');
         sb.Append("## Claude Code ").Append(issue ? "Issue" : "PR").Append(" Summary\n\n");
 
@@ -114,37 +129,57 @@ public static class SessionSummaryRenderer
         if (d.SessionCount > 0)
         {
             sb.Append("### Session History\n\n");
-            sb.Append("| # | Session | Duration | Cost | Skills | Commits | Status |\n");
-            sb.Append("|---|---------|----------|------|--------|---------|--------|\n");
-            var shown = limit is int l ? d.Sessions.Take(l) : d.Sessions;
-            int index = 0;
-            foreach (var s in shown)
-                sb.Append("| ").Append(Number(++index))
-                  .Append(" | ").Append(Code(s.SessionIdShort))
-                  .Append(" | ").Append(Duration(s.DurationMinutes))
-                  .Append(" | ").Append(Money(s.CostUsd))
-                  .Append(" | ").Append(Text(SessionCommentRenderer.JoinCapped(s.Skills, 5), cell))
-                  .Append(" | ").Append(Number(s.Commits))
-                  .Append(" | ").Append(Text(s.Status, cell))
-                  .Append(" |\n");
-            if (limit is int lim && d.SessionCount > lim)
-                sb.Append("| ... and ").Append(Number(d.SessionCount - lim)).Append(" more |  |  |  |  |  |  |\n");
-            sb.Append('\n');
+            if (collapsed)
+                sb.Append("_").Append(Count(d.SessionCount, "session", "sessions"))
+                  .Append(": the rows are collapsed to fit GitHub's comment size limit; each session's own comment has its figures._\n\n");
+            else
+            {
+                sb.Append("| # | Session | Duration | Cost | Skills | Commits | Status |\n");
+                sb.Append("|---|---------|----------|------|--------|---------|--------|\n");
+                var shown = layout.Limit is int l ? d.Sessions.Take(l) : d.Sessions;
+                int index = 0;
+                foreach (var s in shown)
+                    sb.Append("| ").Append(Number(++index))
+                      .Append(" | ").Append(Code(s.SessionIdShort))
+                      .Append(" | ").Append(Duration(s.DurationMinutes))
+                      .Append(" | ").Append(Money(s.CostUsd))
+                      .Append(" | ").Append(Text(SessionCommentRenderer.JoinCapped(s.Skills, 5), cell))
+                      .Append(" | ").Append(Number(s.Commits))
+                      .Append(" | ").Append(Text(s.Status, cell))
+                      .Append(" |\n");
+                if (layout.Limit is int lim && d.SessionCount > lim)
+                    sb.Append("| ... and ").Append(Number(d.SessionCount - lim)).Append(" more |  |  |  |  |  |  |\n");
+                sb.Append('\n');
+            }
 
             sb.Append("### Totals Verification\n\n");
-            sb.Append("- Sum of session costs: ").Append(string.Join(" + ", d.Sessions.Select(s => Money(s.CostUsd))))
-              .Append(" = **").Append(Money(d.TotalCostUsd)).Append("**\n");
-            sb.Append("- Sum of session commits: ").Append(string.Join(" + ", d.Sessions.Select(s => Number(s.Commits))))
-              .Append(" = **").Append(Number(d.TotalCommits)).Append("**\n\n");
+            if (layout.Addends)
+            {
+                sb.Append("- Sum of session costs: ").Append(string.Join(" + ", d.Sessions.Select(s => Money(s.CostUsd))))
+                  .Append(" = **").Append(Money(d.TotalCostUsd)).Append("**\n");
+                sb.Append("- Sum of session commits: ").Append(string.Join(" + ", d.Sessions.Select(s => Number(s.Commits))))
+                  .Append(" = **").Append(Number(d.TotalCommits)).Append("**\n\n");
+            }
+            else
+            {
+                sb.Append("- Sum of ").Append(Count(d.SessionCount, "session cost", "session costs")).Append(" = **").Append(Money(d.TotalCostUsd)).Append("**\n");
+                sb.Append("- Sum of ").Append(Count(d.SessionCount, "session's commits", "sessions' commits")).Append(" = **").Append(Number(d.TotalCommits)).Append("**\n\n");
+            }
         }
 
-        if (limit is not null || compactJson)
+        foreach (var note in options.Notes)
+            sb.Append('_').Append(Text(note, int.MaxValue)).Append("_\n\n");
+
+        if (layout.Degradation != CommentDegradation.None)
         {
             var given = new List<string>();
-            if (limit is int l) given.Add("the session history shows the first " + Count(l, "session", "sessions"));
-            if (compactJson) given.Add("the JSON is not indented");
+            if (layout.Limit is int l && !collapsed) given.Add("the session history shows the first " + Count(l, "session", "sessions"));
+            if (collapsed) given.Add("the per-session rows are collapsed" + (layout.Addends ? "" : " (the sums show their totals only)"));
+            if (layout.CompactJson) given.Add("the JSON is not indented");
             sb.Append("_Shortened to fit GitHub's comment size limit: ")
-              .Append(string.Join("; ", given)).Append(". The Summary Data JSON below is complete._\n\n");
+              .Append(string.Join("; ", given))
+              .Append(collapsed ? ". The Summary Data JSON below has every total; the per-session figures are in each session's comment._\n\n"
+                                : ". The Summary Data JSON below is complete._\n\n");
         }
 
         sb.Append("<details><summary>").Append(JsonSummaryText).Append("</summary>\n\n");

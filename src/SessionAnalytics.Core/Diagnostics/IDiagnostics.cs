@@ -33,6 +33,7 @@ public enum ErrorKind
     InvalidOperation,
     WriteError,
     ResourceUnavailable,
+    OperationTimeout,
 }
 
 /// <summary>Thrown for a precondition that stops the whole command (cmdlets turn it into a terminating error).</summary>

@@ -30,8 +30,26 @@ public static class AnalyticsExport
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>Records whose figures add up to more than a total can hold (a tampered CSV: comments read back are bounded).</summary>
+    public const string FiguresOverflowErrorId = "AnalyticsFiguresOverflow";
+
+    /// <remarks>Every sum is checked: an overflow is an <see cref="EngineException"/> (<see cref="FiguresOverflowErrorId"/>), never a wrapped total.</remarks>
     public static IReadOnlyList<AnalyticsFile> Render(IEnumerable<SessionAnalyticsRecord> records, AnalyticsFormats formats,
         AnalyticsReportOptions? options = null, bool embedChartJs = false, IDiagnostics? diagnostics = null)
+    {
+        try { return RenderChecked(records, formats, options, embedChartJs, diagnostics); }
+        catch (OverflowException e)
+        {
+            throw new EngineException(new EngineError(FiguresOverflowErrorId, ErrorKind.LimitsExceeded,
+                $"The records' figures add up to more than a report total can hold ({e.Message}); nothing was written.", null, e)
+            {
+                RecommendedAction = "A record holds absurd figures (a hand-edited CSV?): find it by its token columns and correct or remove it.",
+            });
+        }
+    }
+
+    private static IReadOnlyList<AnalyticsFile> RenderChecked(IEnumerable<SessionAnalyticsRecord> records, AnalyticsFormats formats,
+        AnalyticsReportOptions? options, bool embedChartJs, IDiagnostics? diagnostics)
     {
         var summary = AnalyticsSummary.Create(records, options, diagnostics);
         var files = new List<AnalyticsFile>();

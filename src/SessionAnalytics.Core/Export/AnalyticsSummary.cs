@@ -276,11 +276,11 @@ public sealed class AnalyticsSummary
                 {
                     var m = Get(model);
                     m.Sessions++;
-                    m.InputTokens += Long(usage, "in");
-                    m.OutputTokens += Long(usage, "out");
-                    m.CacheCreateTokens += Long(usage, "cache_create");
-                    m.CacheReadTokens += Long(usage, "cache_read");
-                    if (usage.TryGetProperty("cost_usd", out var c) && c.ValueKind == JsonValueKind.Number) m.CostUsd += c.GetDecimal();
+                    m.InputTokens = checked(m.InputTokens + Long(usage, "in"));
+                    m.OutputTokens = checked(m.OutputTokens + Long(usage, "out"));
+                    m.CacheCreateTokens = checked(m.CacheCreateTokens + Long(usage, "cache_create"));
+                    m.CacheReadTokens = checked(m.CacheReadTokens + Long(usage, "cache_read"));
+                    if (usage.TryGetProperty("cost_usd", out var c) && c.ValueKind == JsonValueKind.Number) m.CostUsd = checked(m.CostUsd + c.GetDecimal());
                     else m.UnpricedSessions++;
                 }
                 continue;
@@ -290,11 +290,11 @@ public sealed class AnalyticsSummary
             // One model: the session's totals are that model's, exactly. Several: the CSV does not say how they split.
             var bucket = Get(models.Length == 1 ? models[0] : UnsplitModels);
             bucket.Sessions++;
-            bucket.InputTokens += r.TotalInputTokens;
-            bucket.OutputTokens += r.TotalOutputTokens;
-            bucket.CacheCreateTokens += r.TotalCacheCreate;
-            bucket.CacheReadTokens += r.TotalCacheRead;
-            bucket.CostUsd += r.EstimatedCostUsd;
+            bucket.InputTokens = checked(bucket.InputTokens + r.TotalInputTokens);
+            bucket.OutputTokens = checked(bucket.OutputTokens + r.TotalOutputTokens);
+            bucket.CacheCreateTokens = checked(bucket.CacheCreateTokens + r.TotalCacheCreate);
+            bucket.CacheReadTokens = checked(bucket.CacheReadTokens + r.TotalCacheRead);
+            bucket.CostUsd = checked(bucket.CostUsd + r.EstimatedCostUsd);
         }
         return byModel.Values.OrderByDescending(m => m.CostUsd).ThenByDescending(m => m.TotalTokens).ThenBy(m => m.Model, StringComparer.Ordinal).ToList();
     }
@@ -316,9 +316,9 @@ public sealed class AnalyticsSummary
                 s.Sessions++;
                 if (perSkill.TryGetValue(name, out var usage))
                 {
-                    s.Invocations += usage.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 1;
-                    s.InputTokens += Long(usage, "in");
-                    s.OutputTokens += Long(usage, "out");
+                    s.Invocations = checked(s.Invocations + (usage.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 1));
+                    s.InputTokens = checked(s.InputTokens + Long(usage, "in"));
+                    s.OutputTokens = checked(s.OutputTokens + Long(usage, "out"));
                     switch (usage.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null)
                     {
                         case "pass": s.PassedSessions++; break;
@@ -425,7 +425,7 @@ public sealed class ModelSummary
     public decimal CostUsd { get; set; }
     /// <summary>Sessions in which this model had no known price (its cost counts as 0).</summary>
     public int UnpricedSessions { get; set; }
-    public long TotalTokens => InputTokens + OutputTokens + CacheCreateTokens + CacheReadTokens;
+    public long TotalTokens => checked(InputTokens + OutputTokens + CacheCreateTokens + CacheReadTokens);
 }
 
 /// <summary>How often a skill was used, what it cost in tokens, and how its PRs ended.</summary>

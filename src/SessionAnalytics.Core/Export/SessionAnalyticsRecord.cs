@@ -93,7 +93,7 @@ public sealed record SessionAnalyticsRecord
     public string? PerModelUsage { get; init; }
 
     /// <summary>Input + output + cache creation + cache read.</summary>
-    public long TotalTokens => TotalInputTokens + TotalOutputTokens + TotalCacheCreate + TotalCacheRead;
+    public long TotalTokens => checked(TotalInputTokens + TotalOutputTokens + TotalCacheCreate + TotalCacheRead);
     public string SessionIdShort => SessionStats.ShortId(SessionId);
 
     /// <summary>

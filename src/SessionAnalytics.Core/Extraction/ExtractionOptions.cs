@@ -33,9 +33,14 @@ public sealed class ExtractionOptions
 
     /// <summary>
     /// Logins whose session comments count (case-insensitive, exact: write <c>github-actions[bot]</c> for the Actions
-    /// token). Null or empty: every author counts. Comments by others are left out, with a warning, and counted.
+    /// token), replacing the default <see cref="CommentTrustRule"/>. Null or empty: the default, comments by the reading
+    /// account (the token's) and by the repository's owners, members and collaborators. Comments by others are left
+    /// out, with a warning, and counted.
     /// </summary>
     public IReadOnlyCollection<string>? TrustedAuthors { get; init; }
+
+    /// <summary>The login to assume when the token may not read GET /user (GitHub Actions: github-actions[bot]).</summary>
+    public string? IntegrationLogin { get; init; }
 
     /// <summary>
     /// Read comments from the repository's comment listing when that takes fewer requests than reading each PR/issue's

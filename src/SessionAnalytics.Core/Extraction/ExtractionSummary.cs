@@ -9,11 +9,11 @@ namespace SessionAnalytics.Core.Extraction;
 /// <summary>Why a session comment did not become a record.</summary>
 public enum LeftOutReason
 {
-    /// <summary>It has a session marker but its JSON block is missing or does not parse.</summary>
+    /// <summary>It has a session marker but its JSON block is missing, does not parse, or holds impossible figures.</summary>
     UnreadableJson,
-    /// <summary>Its author is not one of the trusted authors.</summary>
+    /// <summary>Its author is not trusted (not the reading account, owner, member or collaborator; or not one of -TrustedAuthor).</summary>
     UntrustedAuthor,
-    /// <summary>An older comment for a session that a newer comment on the same PR/issue also carries.</summary>
+    /// <summary>Another copy of a session that a fuller (or as full and older) comment on the same PR/issue carries.</summary>
     Duplicate,
 }
 
@@ -206,7 +206,7 @@ public sealed class ExtractionSummary
                 parts.Add($"{untrusted.Count} by authors not trusted ({List(untrusted.GroupBy(c => c.Author ?? "(unknown)", StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase).Select(g => $"{g.Key}: {g.Count()}"))})");
             var duplicates = leftOut.Count(c => c.Reason == LeftOutReason.Duplicate);
             if (duplicates > 0)
-                parts.Add($"{duplicates} older {Plural(duplicates, "copy", "copies")} of a session a newer comment on the same PR/issue carries");
+                parts.Add($"{duplicates} other {Plural(duplicates, "copy", "copies")} of a session that a fuller or older comment on the same PR/issue carries");
             notes.Add($"{leftOut.Count} session {Plural(leftOut.Count, "comment was", "comments were")} left out: {string.Join("; ", parts)}.");
         }
         var failed = problems.Where(p => !p.RecordsKept).ToList();

@@ -54,7 +54,9 @@ public sealed class SessionAnalyticsExtractor
     private readonly GitHubApi _api;
     private readonly ExtractionOptions _options;
     private readonly IDiagnostics _diagnostics;
-    private readonly HashSet<string>? _trusted;
+    private readonly CommentTrustRule _trust;
+    private readonly object _publisherGate = new();
+    private Task<string?>? _publisher;
     private readonly DateTimeOffset _from;
     private readonly DateTimeOffset _to;
     private readonly Dictionary<(string Repository, int Number), IReadOnlyList<GitHubComment>> _listedComments = [];
@@ -81,7 +83,7 @@ public sealed class SessionAnalyticsExtractor
         _api = api;
         _options = options;
         _diagnostics = api.Diagnostics;
-        _trusted = options.TrustedAuthors is { Count: > 0 } t ? new HashSet<string>(t.Select(a => a.Trim()), StringComparer.OrdinalIgnoreCase) : null;
+        _trust = CommentTrustRule.For(options.TrustedAuthors);
         Summary = new ExtractionSummary(options);
     }
 
@@ -337,7 +339,10 @@ public sealed class SessionAnalyticsExtractor
             : _listedComments.TryGetValue((item.Repository.FullName.ToUpperInvariant(), item.Number), out var listed)
                 ? listed
                 : await _api.ListIssueCommentsAsync(item.Repository, item.Number, null, cancellation).ConfigureAwait(false);
-        var sessions = SelectSessions(item, comments);
+        var publisher = comments.Any(c => _trust.NeedsPublisher(c) && SessionCommentParser.IsSessionComment(c.Body))
+            ? await PublisherAsync(cancellation).ConfigureAwait(false)
+            : null;
+        var sessions = SelectSessions(item, comments, publisher);
         if (sessions.Count == 0) return NoRecords;
 
         var target = await DescribeAsync(item, cancellation).ConfigureAwait(false);
@@ -348,38 +353,37 @@ public sealed class SessionAnalyticsExtractor
         }, Summary)).ToList();
     }
 
-    /// <summary>The session comments that count: marked, by a trusted author, readable; per session the newest comment.</summary>
-    private List<(SessionStats Stats, GitHubComment Comment)> SelectSessions(GitHubIssueSummary item, IReadOnlyList<GitHubComment> comments)
+    /// <summary>
+    /// The session comments that count (<see cref="SessionCommentSelection"/>: marked, by a trusted author, readable,
+    /// within bounds; per session the fullest, then the oldest); each one left out is reported and noted.
+    /// </summary>
+    private List<(SessionStats Stats, GitHubComment Comment)> SelectSessions(GitHubIssueSummary item, IReadOnlyList<GitHubComment> comments, string? publisher)
     {
-        var found = new List<(SessionStats Stats, GitHubComment Comment)>();
-        foreach (var comment in comments)
-        {
-            if (SessionCommentParser.GetMarkerShortId(comment.Body) is null) continue;
-            if (_trusted is not null && (comment.AuthorLogin is null || !_trusted.Contains(comment.AuthorLogin)))
+        var selection = SessionCommentSelection.Select(comments, _trust, publisher);
+        foreach (var skipped in selection.Skipped.OrderBy(s => s.Comment.CreatedAt).ThenBy(s => s.Comment.Id))
+            LeaveOut(item, skipped.Comment, skipped.Reason switch
             {
-                LeaveOut(item, comment, LeftOutReason.UntrustedAuthor,
-                    $"'{comment.AuthorLogin ?? "(unknown)"}' is not one of the trusted authors ({string.Join(", ", _trusted.Order(StringComparer.OrdinalIgnoreCase))})");
-                continue;
-            }
-            if (!SessionCommentParser.TryParse(comment.Body, out var stats, out var error))
-            {
-                LeaveOut(item, comment, LeftOutReason.UnreadableJson, error);
-                continue;
-            }
-            found.Add((stats, comment));
-        }
-
-        var kept = new List<(SessionStats Stats, GitHubComment Comment)>();
-        foreach (var copies in found.GroupBy(f => f.Stats.SessionId, StringComparer.OrdinalIgnoreCase))
-        {
-            var newestFirst = copies.OrderByDescending(f => f.Comment.UpdatedAt ?? f.Comment.CreatedAt).ThenByDescending(f => f.Comment.Id).ToList();
-            kept.Add(newestFirst[0]);
-            foreach (var older in newestFirst.Skip(1))
-                LeaveOut(item, older.Comment, LeftOutReason.Duplicate,
-                    $"session {older.Stats.SessionId} is also in the newer comment {newestFirst[0].Comment.Id}, which is used");
-        }
-        return kept.OrderBy(k => k.Comment.CreatedAt).ThenBy(k => k.Comment.Id).ToList();
+                SkippedCommentReason.UntrustedAuthor => LeftOutReason.UntrustedAuthor,
+                SkippedCommentReason.Unreadable => LeftOutReason.UnreadableJson,
+                _ => LeftOutReason.Duplicate,
+            }, skipped.Detail);
+        return selection.Counted.Select(c => (c.Stats, c.Comment)).ToList();
     }
+
+    /// <summary>
+    /// The reading account's login, asked for once and only when a comment's association alone does not decide
+    /// (GET /user costs a request); null for anonymous reads.
+    /// </summary>
+    private Task<string?> PublisherAsync(CancellationToken cancellation)
+    {
+        lock (_publisherGate)
+            return _publisher ??= _api.Token is null
+                ? Task.FromResult<string?>(null)
+                : ResolvePublisherAsync(cancellation);
+    }
+
+    private async Task<string?> ResolvePublisherAsync(CancellationToken cancellation) =>
+        await _api.GetAuthenticatedLoginAsync(_options.IntegrationLogin, cancellation).ConfigureAwait(false);
 
     private void LeaveOut(GitHubIssueSummary item, GitHubComment comment, LeftOutReason reason, string detail)
     {

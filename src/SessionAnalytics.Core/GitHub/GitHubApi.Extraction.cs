@@ -37,7 +37,7 @@ public sealed partial class GitHubApi
             response = await _client.Connection.Get<SearchIssuesResult>(page ?? new Uri("search/issues", UriKind.Relative), parameters, null, Linked(cancellation))
                 .ConfigureAwait(false);
         }
-        catch (Exception e) { throw Translate(e, what, repository.FullName); }
+        catch (Exception e) { throw Translate(e, what, repository.FullName, cancellation); }
         var body = response.Body;
         var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
         var items = (body?.Items ?? []).Select(i => ToSummary(repository, i)).ToList();
@@ -70,11 +70,12 @@ public sealed partial class GitHubApi
             var uri = page ?? new Uri($"repos/{E(repository.Owner)}/{E(repository.Name)}/issues/comments", UriKind.Relative);
             response = await _client.Connection.Get<List<RepositoryCommentResponse>>(uri, parameters, null, Linked(cancellation)).ConfigureAwait(false);
         }
-        catch (Exception e) { throw Translate(e, $"listing the comments of {repository}", repository.FullName); }
+        catch (Exception e) { throw Translate(e, $"listing the comments of {repository}", repository.FullName, cancellation); }
         var comments = new List<GitHubRepositoryComment>();
         foreach (var c in response.Body ?? [])
             if (IssueNumberOf(c.IssueUrl) is { } number)
-                comments.Add(new GitHubRepositoryComment(number, new GitHubComment(c.Id, c.Body ?? "", c.User?.Login, c.HtmlUrl, c.CreatedAt, c.UpdatedAt)));
+                comments.Add(new GitHubRepositoryComment(number, new GitHubComment(c.Id, c.Body ?? "", c.User?.Login, c.HtmlUrl, c.CreatedAt, c.UpdatedAt,
+                    Association(c.AuthorAssociation))));
         var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
         return new GitHubCommentPage(comments, links.TryGetValue("next", out var next) ? next : null,
             links.TryGetValue("last", out var last) ? PageNumber(last) : null);
@@ -99,7 +100,7 @@ public sealed partial class GitHubApi
             pr = (await _client.Connection.Get<PullRequestDetailsResponse>(uri, new Dictionary<string, string>(), null, Linked(cancellation)).ConfigureAwait(false)).Body
                  ?? throw new InvalidOperationException("GitHub answered with an empty body.");
         }
-        catch (Exception e) { throw Translate(e, $"reading PR #{number} in {repository}", $"{repository}#{number}"); }
+        catch (Exception e) { throw Translate(e, $"reading PR #{number} in {repository}", $"{repository}#{number}", cancellation); }
         var merged = pr.Merged || pr.MergedAt is not null;
         return new GitHubPullRequestDetails(pr.Number, pr.Title, pr.User?.Login, merged ? "merged" : pr.State ?? "open", merged,
             pr.CreatedAt, pr.ClosedAt, pr.MergedAt, pr.Additions, pr.Deletions, pr.ReviewComments, pr.Commits,
@@ -136,7 +137,7 @@ public sealed partial class GitHubApi
             {
                 response = await _client.Connection.Get<WorkflowRunsResponse>(next, parameters, null, Linked(cancellation)).ConfigureAwait(false);
             }
-            catch (Exception e) { throw Translate(e, what, repository.FullName); }
+            catch (Exception e) { throw Translate(e, what, repository.FullName, cancellation); }
             page++;
             foreach (var r in response.Body?.WorkflowRuns ?? [])
                 runs.Add(new GitHubWorkflowRun(r.Id, r.Name, r.HeadBranch, r.HeadSha, r.HeadRepository?.FullName, r.Event,
@@ -167,6 +168,7 @@ public sealed partial class GitHubApi
         public string? IssueUrl { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset? UpdatedAt { get; set; }
+        public string? AuthorAssociation { get; set; }
     }
 
     /// <summary>The members of GitHub's pull request answer the extraction reads; Octokit's model lacks review_comments.</summary>

@@ -70,7 +70,7 @@ public sealed partial class GitHubApi : IDisposable
         _adapter.SetRequestTimeout(System.Threading.Timeout.InfiniteTimeSpan);
         var credentials = settings.Token is null ? Credentials.Anonymous : new Credentials(settings.Token.Value);
         var connection = new Connection(new ProductHeaderValue("SessionAnalytics", typeof(GitHubApi).Assembly.GetName().Version?.ToString(3)),
-            settings.ApiUrl, new InMemoryCredentialStore(credentials), GitHubResponseCache.Wrap(settings.ResponseCache, _adapter), new SimpleJsonSerializer());
+            settings.ApiUrl, new InMemoryCredentialStore(credentials), GitHubResponseCache.Wrap(settings.ResponseCache, new HandlerTimeouts(_adapter)), new SimpleJsonSerializer());
         _client = new GitHubClient(connection);
     }
 
@@ -100,7 +100,7 @@ public sealed partial class GitHubApi : IDisposable
             _diagnostics.Verbose($"GET /user is not allowed for this token ({e.Message}); comments are written as {integrationLogin}.");
             return _login = integrationLogin;
         }
-        catch (Exception e) { throw Translate(e, "reading the authenticated user (GET /user)", null); }
+        catch (Exception e) { throw Translate(e, "reading the authenticated user (GET /user)", null, cancellation); }
     }
 
     /// <summary>Every comment of an issue or PR, oldest first, following the Link header's "next" pages.</summary>
@@ -126,7 +126,7 @@ public sealed partial class GitHubApi : IDisposable
             {
                 response = await _client.Connection.Get<List<IssueComment>>(next, parameters, null, Linked(cancellation)).ConfigureAwait(false);
             }
-            catch (Exception e) { throw Translate(e, what, repository); }
+            catch (Exception e) { throw Translate(e, what, repository, cancellation); }
             page++;
             comments.AddRange((response.Body ?? []).Select(ToComment));
             var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
@@ -142,14 +142,14 @@ public sealed partial class GitHubApi : IDisposable
     {
         cancellation.ThrowIfCancellationRequested();
         try { return ToComment(await _client.Issue.Comment.Create(repository.Owner, repository.Name, number, body).ConfigureAwait(false)); }
-        catch (Exception e) { throw Translate(e, $"creating a comment on #{number} in {repository}", repository); }
+        catch (Exception e) { throw Translate(e, $"creating a comment on #{number} in {repository}", repository, cancellation); }
     }
 
     public async Task<GitHubComment> UpdateCommentAsync(RepositoryRef repository, long commentId, string body, CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
         try { return ToComment(await _client.Issue.Comment.Update(repository.Owner, repository.Name, commentId, body).ConfigureAwait(false)); }
-        catch (Exception e) { throw Translate(e, $"updating comment {commentId} in {repository}", repository); }
+        catch (Exception e) { throw Translate(e, $"updating comment {commentId} in {repository}", repository, cancellation); }
     }
 
     /// <summary>Deletes a comment; false when it was already gone (another publisher deleted it first).</summary>
@@ -162,7 +162,7 @@ public sealed partial class GitHubApi : IDisposable
             return true;
         }
         catch (NotFoundException) { return false; }
-        catch (Exception e) { throw Translate(e, $"deleting comment {commentId} in {repository}", repository); }
+        catch (Exception e) { throw Translate(e, $"deleting comment {commentId} in {repository}", repository, cancellation); }
     }
 
     /// <summary>Open pull requests whose head is <paramref name="headOwner"/>:<paramref name="branch"/>, newest first.</summary>
@@ -177,14 +177,14 @@ public sealed partial class GitHubApi : IDisposable
                 new ApiOptions { PageSize = PageSize, PageCount = 1 }).ConfigureAwait(false);
             return pulls.Select(ToPullRequest).ToList();
         }
-        catch (Exception e) { throw Translate(e, $"looking up the open PR for branch {branch} in {repository}", repository); }
+        catch (Exception e) { throw Translate(e, $"looking up the open PR for branch {branch} in {repository}", repository, cancellation); }
     }
 
     public async Task<GitHubPullRequest> GetPullRequestAsync(RepositoryRef repository, int number, CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
         try { return ToPullRequest(await _client.PullRequest.Get(repository.Owner, repository.Name, number).ConfigureAwait(false)); }
-        catch (Exception e) { throw Translate(e, $"reading PR #{number} in {repository}", $"{repository}#{number}"); }
+        catch (Exception e) { throw Translate(e, $"reading PR #{number} in {repository}", $"{repository}#{number}", cancellation); }
     }
 
     /// <summary>An issue or PR by number (GitHub's issues endpoint answers for both).</summary>
@@ -196,28 +196,48 @@ public sealed partial class GitHubApi : IDisposable
             var issue = await _client.Issue.Get(repository.Owner, repository.Name, number).ConfigureAwait(false);
             return new GitHubIssue(issue.Number, issue.State.StringValue, issue.PullRequest is not null, issue.HtmlUrl, issue.Title);
         }
-        catch (Exception e) { throw Translate(e, $"reading issue #{number} in {repository}", $"{repository}#{number}"); }
+        catch (Exception e) { throw Translate(e, $"reading issue #{number} in {repository}", $"{repository}#{number}", cancellation); }
     }
 
-    /// <summary>The engine error for a failure; its text is scrubbed of the token like everything else reported.</summary>
-    private Exception Translate(Exception e, string action, object? target)
-    {
-        var translated = GitHubErrors.Translate(e, action, _settings.ApiUrl, _settings.Token, target);
-        return translated is EngineException engine && _diagnostics is RedactingDiagnostics redacting
-            ? new EngineException(redacting.Redact(engine.Error))
-            : translated;
-    }
+    /// <summary>
+    /// The engine error for a failure, scrubbed of the token like everything else reported. A cancellation that neither
+    /// the caller nor the command's Ctrl+C asked for is a timer running out: a timeout, not a cancellation.
+    /// </summary>
+    private Exception Translate(Exception e, string action, object? target, CancellationToken cancellation) =>
+        GitHubErrors.Translate(e, action, _settings.ApiUrl, _settings.Token, target,
+            cancelledByCaller: cancellation.IsCancellationRequested || _settings.Cancellation.IsCancellationRequested);
 
     private CancellationToken Linked(CancellationToken cancellation) =>
         cancellation.CanBeCanceled ? cancellation : _settings.Cancellation;
 
+    // StringValue, not Value: an association GitHub adds later (MANNEQUIN was one) must not make the comment unreadable.
     private static GitHubComment ToComment(IssueComment c) =>
-        new(c.Id, c.Body ?? "", c.User?.Login, c.HtmlUrl, c.CreatedAt, c.UpdatedAt);
+        new(c.Id, c.Body ?? "", c.User?.Login, c.HtmlUrl, c.CreatedAt, c.UpdatedAt, Association(c.AuthorAssociation.StringValue));
+
+    internal static string? Association(string? value) => string.IsNullOrEmpty(value) ? null : value.ToUpperInvariant();
 
     private static GitHubPullRequest ToPullRequest(PullRequest p) =>
         new(p.Number, p.Merged ? "merged" : p.State.StringValue, p.Merged, p.Head?.Ref, p.Head?.Label, p.HtmlUrl, p.Title);
 
     private static string E(string segment) => Uri.EscapeDataString(segment);
+
+    /// <summary>
+    /// Takes Octokit's own timer (100 s on every request, whatever the adapter says) off each request: the handler's
+    /// per-attempt timeout (<see cref="GitHubRetryPolicy.AttemptTimeout"/>) is the one timeout, so it can be set either
+    /// way and a slow answer is a <see cref="GitHubErrors.Timeout"/>, not a cancellation from nowhere.
+    /// </summary>
+    private sealed class HandlerTimeouts(IHttpClient inner) : IHttpClient
+    {
+        public Task<IResponse> Send(IRequest request, CancellationToken cancellationToken, Func<object, object>? preprocessResponseBody = null)
+        {
+            if (request is Request r) r.Timeout = TimeSpan.Zero;
+            return inner.Send(request, cancellationToken, preprocessResponseBody);
+        }
+
+        public void SetRequestTimeout(TimeSpan timeout) => inner.SetRequestTimeout(timeout);
+
+        public void Dispose() => inner.Dispose();
+    }
 
     private static int? PageNumber(Uri link)
     {

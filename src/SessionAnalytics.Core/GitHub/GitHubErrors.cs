@@ -18,19 +18,32 @@ public static class GitHubErrors
     public const string ServerError = "GitHubServerError";
     public const string RequestFailed = "GitHubRequestFailed";
     public const string Unreachable = "GitHubUnreachable";
+    /// <summary>The connection broke after the request was sent: GitHub may or may not have done the work.</summary>
+    public const string ConnectionLost = "GitHubConnectionLost";
+    /// <summary>No answer within the request timeout (<see cref="GitHubRetryPolicy.AttemptTimeout"/>): the work may or may not have been done.</summary>
     public const string Timeout = "GitHubTimeout";
     public const string ApiUrlInvalid = "GitHubApiUrlInvalid";
+    public const string RequestTimeoutInvalid = "GitHubRequestTimeoutInvalid";
 
     /// <summary>
     /// Turns what Octokit or the HTTP stack threw while <paramref name="action"/> into an <see cref="EngineException"/>
-    /// with an ErrorId, a category and a message that says what to do. Cancellation passes through unchanged.
+    /// with an ErrorId, a category and a message that says what to do. The caller's cancellation (Ctrl+C) passes through
+    /// unchanged; any other cancellation is a timer that ran out (the HTTP stack's own, or one nobody asked for), so it
+    /// is <see cref="Timeout"/>, never a bare TaskCanceledException. With a token, the token's value is scrubbed from
+    /// the message and from every exception inside (a server may quote the Authorization header in its error body).
     /// </summary>
-    internal static Exception Translate(Exception e, string action, Uri apiUrl, GitHubToken? token, object? target)
+    internal static Exception Translate(Exception e, string action, Uri apiUrl, GitHubToken? token, object? target, bool cancelledByCaller = false)
     {
-        if (e is OperationCanceledException && e is not TaskCanceledException { InnerException: TimeoutException }) return e;
+        if (e is OperationCanceledException && cancelledByCaller) return e;
         if (e is EngineException) return e;
+        var error = ToError(e, action, apiUrl, token, target);
+        return new EngineException(token is null ? error : TokenRedaction.Redact(error, token.Value));
+    }
+
+    private static EngineError ToError(Exception e, string action, Uri apiUrl, GitHubToken? token, object? target)
+    {
         var tokenText = token is null ? "no token" : $"the token from {token.Source}";
-        EngineError error = e switch
+        return e switch
         {
             AuthorizationException a => new EngineError(AuthenticationFailed, ErrorKind.AuthenticationError,
                 $"GitHub rejected {tokenText} while {action}: {a.Message} (401).", target, a)
@@ -68,16 +81,29 @@ public static class GitHubErrors
             },
             ApiException x => new EngineError(RequestFailed, ErrorKind.InvalidOperation,
                 $"GitHub answered {(int)x.StatusCode} while {action}: {x.Message}.", target, x),
+            HttpRequestException h when GitHubRequestHandler.IsCutOff(h) => new EngineError(ConnectionLost, ErrorKind.ConnectionError,
+                $"The connection to the GitHub API at {apiUrl} broke before GitHub answered while {action}: {Innermost(h)}", target, h)
+            {
+                RecommendedAction = "GitHub may or may not have done it; run the command again (publishing finds what was written and does not post twice).",
+            },
             HttpRequestException h => new EngineError(Unreachable, ErrorKind.ConnectionError,
                 $"Could not reach the GitHub API at {apiUrl} while {action}: {h.Message}", target, h)
             {
                 RecommendedAction = "Check -ApiUrl (or GITHUB_API_URL) and the network connection.",
             },
-            TimeoutException or TaskCanceledException => new EngineError(Timeout, ErrorKind.ConnectionError,
-                $"The GitHub API at {apiUrl} did not answer in time while {action}.", target, e),
+            TimeoutException or OperationCanceledException => new EngineError(Timeout, ErrorKind.OperationTimeout,
+                $"The GitHub API at {apiUrl} did not answer in time while {action}{(e is TimeoutException ? ": " + e.Message : ".")}", target, e)
+            {
+                RecommendedAction = "GitHub may be slow or the network congested; run the command again, or allow more time with -RequestTimeout.",
+            },
             _ => new EngineError(RequestFailed, ErrorKind.InvalidOperation, $"GitHub request failed while {action}: {e.Message}", target, e),
         };
-        return new EngineException(error);
+    }
+
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e.Message;
     }
 
     private static string Details(ApiValidationException v)

@@ -51,7 +51,10 @@ public sealed record GitHubTarget(RepositoryRef Repository, GitHubTargetKind Kin
 }
 
 /// <summary>An issue or pull request comment as the API returned it.</summary>
-public sealed record GitHubComment(long Id, string Body, string? AuthorLogin, string? HtmlUrl, DateTimeOffset CreatedAt, DateTimeOffset? UpdatedAt)
+/// <param name="AuthorAssociation">GitHub's <c>author_association</c>: the author's relation to the repository
+/// (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, NONE, ...), upper case; null when not sent.</param>
+public sealed record GitHubComment(long Id, string Body, string? AuthorLogin, string? HtmlUrl, DateTimeOffset CreatedAt, DateTimeOffset? UpdatedAt,
+    string? AuthorAssociation = null)
 {
     public override string ToString() => HtmlUrl ?? $"comment {Id}";
 }

@@ -19,8 +19,16 @@ public sealed class GitHubRetryPolicy
     /// </summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Time allowed for one attempt (connect, send, receive).</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(100);
+    /// <summary>
+    /// Time allowed for one attempt (connect, send, receive). GitHub ends requests it cannot serve in 10 seconds, so 30
+    /// seconds without an answer means the answer is lost; for a write, the publisher then reads to see if it happened.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; init; } = DefaultAttemptTimeout;
+
+    public static TimeSpan DefaultAttemptTimeout { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The shortest timeout a command accepts: less is a mistake (PowerShell turns -RequestTimeout 30 into 30 ticks).</summary>
+    public static TimeSpan MinimumAttemptTimeout { get; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How to wait; Task.Delay unless a test records the waits instead.</summary>
     public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
@@ -67,7 +75,7 @@ internal sealed class GitHubRequestHandler(GitHubRetryPolicy policy, IDiagnostic
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
                     if (!CanRepeat(request.Method) || attempt >= policy.MaxAttempts)
-                        throw new TimeoutException($"GitHub did not answer {what} within {policy.AttemptTimeout.TotalSeconds:0} seconds.");
+                        throw new TimeoutException($"GitHub did not answer {what} within {policy.AttemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} seconds.");
                     await Wait(Backoff(attempt), $"{what} timed out", attempt, token).ConfigureAwait(false);
                     continue;
                 }
@@ -148,8 +156,9 @@ internal sealed class GitHubRequestHandler(GitHubRetryPolicy policy, IDiagnostic
         || method == HttpMethod.Delete || method == HttpMethod.Options;
 
     /// <summary>The connection broke after the request may have left: worth another try. Refused/unknown host is not.</summary>
-    private static bool IsCutOff(HttpRequestException e) =>
-        e.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError or HttpRequestError.InvalidResponse;
+    internal static bool IsCutOff(HttpRequestException e) =>
+        e.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError or HttpRequestError.InvalidResponse
+        || (e.HttpRequestError == HttpRequestError.Unknown && e.InnerException is IOException);
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

@@ -8,19 +8,13 @@ namespace SessionAnalytics.Core.GitHub;
 /// </summary>
 internal sealed class RedactingDiagnostics(IDiagnostics inner, string secret) : IDiagnostics
 {
-    private const string Mask = "***";
-
     public void Warning(string message) => inner.Warning(Redact(message));
     public void Verbose(string message) => inner.Verbose(Redact(message));
     public void Progress(string activity, string status, int percentComplete) => inner.Progress(Redact(activity), Redact(status), percentComplete);
 
     public void Error(EngineError error) => inner.Error(Redact(error));
 
-    public string Redact(string text) => secret.Length == 0 ? text : text.Replace(secret, Mask, StringComparison.Ordinal);
+    public string Redact(string text) => TokenRedaction.Redact(text, secret);
 
-    public EngineError Redact(EngineError error) => error with
-    {
-        Message = Redact(error.Message),
-        RecommendedAction = error.RecommendedAction is null ? null : Redact(error.RecommendedAction),
-    };
+    public EngineError Redact(EngineError error) => TokenRedaction.Redact(error, secret);
 }

@@ -13,6 +13,11 @@ public enum CommentAction
     Unchanged,
     /// <summary>The existing comment holds more data than the new rendering (e.g. a truncated transcript): it was left as is.</summary>
     KeptExisting,
+    /// <summary>
+    /// Several comments of the session were found (left by publishers running at the same time): the oldest now holds
+    /// the fullest measurement and the others were deleted; this run's own copy, if it made one, was one of them.
+    /// </summary>
+    Merged,
     /// <summary>Nothing to write (a summary with no session comments to summarise).</summary>
     Skipped,
 }
@@ -53,8 +58,10 @@ public sealed class SessionSummaryResult
     public decimal TotalCostUsd { get; init; }
     public int TotalCommits { get; init; }
     public long TotalTokens { get; init; }
-    /// <summary>Comments that carry a session marker but could not be read; left out of the summary (each named in a warning).</summary>
+    /// <summary>Comments that carry a session marker but could not be read, or hold impossible figures; left out of the summary (each named in a warning).</summary>
     public int SkippedComments { get; init; }
+    /// <summary>Session comments by authors the trust rule does not trust; left out of the summary (its note counts them).</summary>
+    public int UntrustedComments { get; init; }
     /// <summary>Extra summary comments of this account (left by a race) that were deleted.</summary>
     public int DuplicatesRemoved { get; init; }
     /// <summary>Read-render-write rounds until a read showed the summary matching the sessions.</summary>

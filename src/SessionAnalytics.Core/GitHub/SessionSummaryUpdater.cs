@@ -9,6 +9,9 @@ public sealed class SessionSummaryUpdaterOptions
     /// <summary>The login to assume when the token may not read GET /user (GitHub Actions: github-actions[bot]).</summary>
     public string? IntegrationLogin { get; init; }
 
+    /// <summary>Logins whose session comments count, replacing the default <see cref="CommentTrustRule"/>; null or empty: the default.</summary>
+    public IReadOnlyCollection<string>? TrustedAuthors { get; init; }
+
     /// <summary>Read-render-write rounds before giving up on concurrent writers.</summary>
     public int MaxRounds { get; init; } = 10;
 
@@ -22,10 +25,12 @@ public sealed class SessionSummaryUpdaterOptions
 
 /// <summary>
 /// Writes the pinned summary of a PR or issue (design, "Reliability Guarantees" 1 and 5): always recomputed from
-/// every session comment on it (all pages, any author), never incremented. Several publishers may finish at once, so
+/// every session comment on it that counts (all pages; <see cref="SessionCommentSelection"/>: trusted authors,
+/// readable figures within bounds, one per session), never incremented. Several publishers may finish at once, so
 /// it converges instead of trusting one read:
 /// <list type="number">
-/// <item>read all comments; parse every session comment (unreadable ones are left out with a warning naming them);</item>
+/// <item>read all comments; select the session comments that count (comments by others are said on the verbose
+/// stream, unreadable ones in a warning naming them; the summary says how many were not counted);</item>
 /// <item>render the summary; among this account's <c>&lt;!-- SESSION_SUMMARY --&gt;</c> comments keep the oldest:
 /// create it if there is none, update it if its body differs, delete the others (left by a race);</item>
 /// <item>if anything was written, read again and repeat: the work is done when a read shows exactly one summary of
@@ -40,11 +45,12 @@ public sealed class SessionSummaryUpdater(GitHubApi api, SessionSummaryUpdaterOp
     private readonly SessionSummaryUpdaterOptions _options = options ?? new SessionSummaryUpdaterOptions();
     private readonly IDiagnostics _diagnostics = api.Diagnostics;
     private readonly HashSet<long> _reported = [];
+    private bool _collapseReported;
 
     public async Task<SessionSummaryResult> UpdateAsync(GitHubTarget target, CancellationToken cancellation = default)
     {
         var login = await api.GetAuthenticatedLoginAsync(_options.IntegrationLogin, cancellation).ConfigureAwait(false);
-        var summaryOptions = new SummaryOptions { TargetType = target.TypeName, TargetNumber = target.Number, Status = target.State };
+        var rule = CommentTrustRule.For(_options.TrustedAuthors);
         long? createdId = null;
         bool wroteKept = false;
         int removed = 0;
@@ -52,8 +58,18 @@ public sealed class SessionSummaryUpdater(GitHubApi api, SessionSummaryUpdaterOp
         for (int round = 1; round <= _options.MaxRounds; round++)
         {
             var comments = await CommentListing.ListAsync(api, target, cancellation).ConfigureAwait(false);
-            var (sessions, skipped) = ReadSessions(comments, target);
+            var selection = Select(comments, rule, login, target);
+            var sessions = selection.Sessions;
+            var summaryOptions = new SummaryOptions
+            {
+                TargetType = target.TypeName, TargetNumber = target.Number, Status = target.State, Notes = selection.Notes(rule, login),
+            };
             var rendered = SessionSummaryRenderer.RenderDetailed(sessions, summaryOptions);
+            if (rendered.Degradation.HasFlag(CommentDegradation.RowsCollapsed) && !_collapseReported)
+            {
+                _collapseReported = true;
+                _diagnostics.Warning($"The summary of {sessions.Count} sessions on {target} is too large for one comment: its per-session rows are collapsed (totals and sums stay).");
+            }
             var ours = comments.Where(c => SessionCommentPublisher.SameLogin(c.AuthorLogin, login) && SummaryParser.IsSummaryComment(c.Body))
                 .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToList();
             ReportForeignSummaries(comments, login);
@@ -67,7 +83,7 @@ public sealed class SessionSummaryUpdater(GitHubApi api, SessionSummaryUpdaterOp
                     if (sessions.Count == 0)
                     {
                         _diagnostics.Verbose($"No session comments on {target}: no summary to write.");
-                        return Result(target, CommentAction.Skipped, null, sessions, skipped, removed, round, true);
+                        return Result(target, CommentAction.Skipped, null, selection, removed, round, true);
                     }
                     kept = await api.CreateCommentAsync(target.Repository, target.Number, rendered.Body, cancellation).ConfigureAwait(false);
                     createdId = kept.Id;
@@ -103,7 +119,7 @@ public sealed class SessionSummaryUpdater(GitHubApi api, SessionSummaryUpdaterOp
             {
                 var action = createdId == kept!.Id ? CommentAction.Created : wroteKept ? CommentAction.Updated : CommentAction.Unchanged;
                 if (round > 1) _diagnostics.Verbose($"The summary on {target} matches its {sessions.Count} session(s) after {round} rounds.");
-                return Result(target, action, kept, sessions, skipped, removed, round, true);
+                return Result(target, action, kept, selection, removed, round, true);
             }
             if (round < _options.MaxRounds) await _options.PauseBetweenRounds(round, cancellation).ConfigureAwait(false);
         }
@@ -118,30 +134,29 @@ public sealed class SessionSummaryUpdater(GitHubApi api, SessionSummaryUpdaterOp
         };
     }
 
-    /// <summary>Every readable session comment's stats; unreadable ones are counted and named once in a warning.</summary>
-    private (List<SessionStats> Sessions, int Skipped) ReadSessions(IReadOnlyList<GitHubComment> comments, GitHubTarget target)
+    /// <summary>The session comments that count; each one left out is said once (verbose for others' comments, a warning otherwise).</summary>
+    private SessionCommentSelection Select(IReadOnlyList<GitHubComment> comments, CommentTrustRule rule, string login, GitHubTarget target)
     {
-        var sessions = new List<SessionStats>();
-        var where = new Dictionary<string, List<GitHubComment>>(StringComparer.Ordinal);
-        int skipped = 0;
-        foreach (var comment in comments)
+        var selection = SessionCommentSelection.Select(comments, rule, login);
+        foreach (var skipped in selection.Skipped)
         {
-            if (!SessionCommentParser.IsSessionComment(comment.Body)) continue;
-            if (!SessionCommentParser.TryParse(comment.Body, out var stats, out var error))
+            if (!_reported.Add(skipped.Comment.Id)) continue;
+            var where = $"Comment {skipped.Comment} (id {skipped.Comment.Id}) on {target}";
+            switch (skipped.Reason)
             {
-                skipped++;
-                if (_reported.Add(comment.Id))
-                    _diagnostics.Warning($"Comment {comment} (id {comment.Id}) on {target} looks like a session comment but cannot be read: {error} It is left out of the summary.");
-                continue;
+                case SkippedCommentReason.UntrustedAuthor:
+                    _diagnostics.Verbose($"{where} carries a session marker but is not counted: {skipped.Detail}.");
+                    break;
+                case SkippedCommentReason.Unreadable:
+                    _diagnostics.Warning($"{where} looks like a session comment but cannot be read: {skipped.Detail} It is left out of the summary.");
+                    break;
+                default:
+                    var kept = selection.Counted.First(c => string.Equals(c.Stats.SessionId, skipped.SessionId, StringComparison.OrdinalIgnoreCase)).Comment;
+                    _diagnostics.Warning($"Session {SessionStats.ShortId(skipped.SessionId!)} has more than one comment on {target}; the summary counts it once, from {kept}, not from {skipped.Comment}.");
+                    break;
             }
-            sessions.Add(stats);
-            if (!where.TryGetValue(stats.SessionId, out var list)) where[stats.SessionId] = list = [];
-            list.Add(comment);
         }
-        foreach (var (sessionId, list) in where.Where(w => w.Value.Count > 1))
-            if (_reported.Add(list[1].Id))
-                _diagnostics.Warning($"Session {SessionStats.ShortId(sessionId)} has {list.Count} comments on {target} ({string.Join(", ", list)}); the summary counts it once.");
-        return (sessions, skipped);
+        return selection;
     }
 
     private void ReportForeignSummaries(IReadOnlyList<GitHubComment> comments, string login)
@@ -152,9 +167,9 @@ public sealed class SessionSummaryUpdater(GitHubApi api, SessionSummaryUpdaterOp
     }
 
     private static SessionSummaryResult Result(GitHubTarget target, CommentAction action, GitHubComment? comment,
-        List<SessionStats> sessions, int skipped, int removed, int rounds, bool converged)
+        SessionCommentSelection selection, int removed, int rounds, bool converged)
     {
-        var data = SessionSummaryData.Aggregate(sessions);
+        var data = SessionSummaryData.Aggregate(selection.Sessions);
         return new SessionSummaryResult
         {
             Repository = target.Repository.FullName,
@@ -167,7 +182,8 @@ public sealed class SessionSummaryUpdater(GitHubApi api, SessionSummaryUpdaterOp
             TotalCostUsd = data.TotalCostUsd,
             TotalCommits = data.TotalCommits,
             TotalTokens = data.TotalTokens,
-            SkippedComments = skipped,
+            SkippedComments = selection.Unreadable,
+            UntrustedComments = selection.Untrusted,
             DuplicatesRemoved = removed,
             Rounds = rounds,
             Converged = converged,

@@ -58,7 +58,7 @@ public sealed class ConvertToSessionSummaryCommand : SessionAnalyticsCmdlet
             return;
         }
         foreach (var duplicate in _sessions.GroupBy(s => s.SessionId, StringComparer.Ordinal).Where(g => g.Count() > 1))
-            Diagnostics.Warning($"Session {duplicate.Key} came {duplicate.Count()} times; the summary counts it once (the copy that ended last).");
+            Diagnostics.Warning($"Session {duplicate.Key} came {duplicate.Count()} times; the summary counts it once (the fullest copy: more messages, then tokens, tool calls, commits, minutes; then the first given).");
 
         var options = new SummaryOptions
         {

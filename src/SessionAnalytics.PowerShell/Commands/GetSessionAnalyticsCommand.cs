@@ -41,7 +41,7 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Target { get; set; } = ["Pr", "Issue"];
 
-    /// <summary>Only session comments by these logins count; others are left out with a warning.</summary>
+    /// <summary>Only session comments by these logins count, instead of the reading account and the repository's owners, members and collaborators; others are left out with a warning.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? TrustedAuthor { get; set; }
@@ -73,6 +73,10 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
     /// <summary>The longest wait for a rate-limit reset (or a Retry-After); further away, the extraction stops and keeps what it read.</summary>
     [Parameter]
     public TimeSpan MaxRateLimitWait { get; set; } = GitHubRetryPolicy.Default.MaxDelay;
+
+    /// <summary>How long one request may take before it is given up (default 30 seconds).</summary>
+    [Parameter]
+    public TimeSpan RequestTimeout { get; set; } = GitHubRetryPolicy.DefaultAttemptTimeout;
 
     protected override void BeginProcessing()
     {
@@ -107,14 +111,16 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
             To = to,
             Targets = Targets(),
             TrustedAuthors = TrustedAuthor,
+            IntegrationLogin = GitHubCommandBase.IntegrationLogin,
             ThrottleLimit = ThrottleLimit,
         };
+        var requestTimeout = Engine(() => GitHubCommandBase.CheckedRequestTimeout(RequestTimeout));
         using var api = new GitHubApi(new GitHubApiSettings
         {
             ApiUrl = apiUrl,
             Token = token,
             Diagnostics = Diagnostics,
-            RetryPolicy = new GitHubRetryPolicy { MaxDelay = MaxRateLimitWait },
+            RetryPolicy = new GitHubRetryPolicy { MaxDelay = MaxRateLimitWait, AttemptTimeout = requestTimeout },
             Cancellation = Stopping,
             ResponseCache = cache,
             RequestCounter = new GitHubRequestCounter(),

@@ -116,8 +116,9 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
             if (!ShouldProcess(target.ToString(), "Refresh the session summary comment")) continue;
             try
             {
-                var result = Await(ct => new SessionSummaryUpdater(Api, new SessionSummaryUpdaterOptions { IntegrationLogin = IntegrationLogin }).UpdateAsync(target, ct));
-                WriteVerbose($"Summary of {target}: {result.Action}, {result.SessionCount} session(s), ${result.TotalCostUsd:0.00} {result.Url}");
+                var result = Await(ct => new SessionSummaryUpdater(Api, SummaryOptions).UpdateAsync(target, ct));
+                WriteVerbose($"Summary of {target}: {result.Action}, {result.SessionCount} session(s), ${result.TotalCostUsd:0.00} {result.Url}" +
+                             (result.UntrustedComments + result.SkippedComments > 0 ? $"; not counted: {result.UntrustedComments} by other authors, {result.SkippedComments} unreadable" : ""));
             }
             catch (EngineException e)
             {

@@ -75,8 +75,7 @@ public sealed class UpdateSessionSummaryCommand : GitHubCommandBase
                 var result = Await(async ct =>
                 {
                     var target = await TargetResolver.ResolveAsync(request, api, ct).ConfigureAwait(false);
-                    return await new SessionSummaryUpdater(api, new SessionSummaryUpdaterOptions { IntegrationLogin = IntegrationLogin })
-                        .UpdateAsync(target, ct).ConfigureAwait(false);
+                    return await new SessionSummaryUpdater(api, SummaryOptions).UpdateAsync(target, ct).ConfigureAwait(false);
                 });
                 WriteObject(result);
             }

@@ -78,6 +78,7 @@ internal sealed class CmdletDiagnostics(PSCmdlet cmdlet) : IDiagnostics
         ErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
         ErrorKind.WriteError => ErrorCategory.WriteError,
         ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        ErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
         _ => ErrorCategory.InvalidOperation,
     };
 }

@@ -36,12 +36,21 @@ public abstract class GitHubCommandBase : SessionAnalyticsCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? ApiUrl { get; set; }
 
+    /// <summary>Only session comments by these logins count in the summary, instead of the publishing account and the repository's owners, members and collaborators.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? TrustedAuthor { get; set; }
+
+    /// <summary>How long one request may take before its answer is given up as lost (default 30 seconds).</summary>
+    [Parameter]
+    public TimeSpan RequestTimeout { get; set; } = GitHubRetryPolicy.DefaultAttemptTimeout;
+
     protected RepositoryResolver RepositoryResolver => new(null, Diagnostics);
     protected GitHubTargetResolver TargetResolver => new(null, Diagnostics);
     protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;
 
     /// <summary>In GitHub Actions, the account comments are written as when GET /user is refused.</summary>
-    protected static string? IntegrationLogin =>
+    internal static string? IntegrationLogin =>
         string.Equals(Environment.GetEnvironmentVariable("GITHUB_ACTIONS"), "true", StringComparison.OrdinalIgnoreCase) ? ActionsLogin : null;
 
     protected Uri ResolvedApiUrl => _apiUrl ??= Engine(() =>
@@ -56,8 +65,20 @@ public abstract class GitHubCommandBase : SessionAnalyticsCmdlet, IDisposable
         var url = ResolvedApiUrl;
         var token = new GitHubTokenResolver(null, null, Diagnostics).Resolve(Token, url);
         WriteVerbose($"GitHub API {url} with the token from {token.Source}.");
-        return new GitHubApi(new GitHubApiSettings { ApiUrl = url, Token = token, Diagnostics = Diagnostics, Cancellation = Stopping });
+        return new GitHubApi(new GitHubApiSettings
+        {
+            ApiUrl = url, Token = token, Diagnostics = Diagnostics, Cancellation = Stopping,
+            RetryPolicy = new GitHubRetryPolicy { AttemptTimeout = CheckedRequestTimeout(RequestTimeout) },
+        });
     });
+
+    /// <summary>-RequestTimeout, refused when too short to be meant (a bare number binds as ticks).</summary>
+    internal static TimeSpan CheckedRequestTimeout(TimeSpan timeout) =>
+        timeout >= GitHubRetryPolicy.MinimumAttemptTimeout ? timeout : throw new EngineException(new EngineError(GitHubErrors.RequestTimeoutInvalid, ErrorKind.InvalidArgument,
+            $"-RequestTimeout {timeout} is shorter than {GitHubRetryPolicy.MinimumAttemptTimeout.TotalMilliseconds:0} ms; a bare number is read as ticks, not seconds.", timeout)
+        {
+            RecommendedAction = "Pass a duration: -RequestTimeout 00:00:30, or -RequestTimeout ([TimeSpan]::FromSeconds(30)).",
+        });
 
     /// <summary>
     /// Runs async engine work on a worker thread and, meanwhile, writes what it reports (verbose lines, progress)
@@ -80,14 +101,18 @@ public abstract class GitHubCommandBase : SessionAnalyticsCmdlet, IDisposable
 
     /// <summary>
     /// Reports a failure of one item: terminating when it would fail every item the same way (no token, a rejected
-    /// token, a wrong API URL or repository), non-terminating otherwise.
+    /// token, a wrong API URL or repository, an API that cannot be reached at all), non-terminating otherwise, also
+    /// for a lost answer or a timeout: those are about one request, and the next session may well go through.
     /// </summary>
     protected void ReportItemFailure(EngineException e)
     {
         Diagnostics.Flush();
-        if (e.Error.Kind is ErrorKind.AuthenticationError or ErrorKind.InvalidArgument or ErrorKind.ConnectionError) ThrowTerminating(e);
+        if (e.Error.Kind is ErrorKind.AuthenticationError or ErrorKind.InvalidArgument || e.Error.ErrorId == GitHubErrors.Unreachable) ThrowTerminating(e);
         WriteError(CmdletDiagnostics.ToErrorRecord(e.Error));
     }
+
+    /// <summary>The summary updater's options for this command's account and -TrustedAuthor.</summary>
+    protected SessionSummaryUpdaterOptions SummaryOptions => new() { IntegrationLogin = IntegrationLogin, TrustedAuthors = TrustedAuthor };
 
     /// <summary>PowerShell disposes the cmdlet when the pipeline ends, stopped or not.</summary>
     public void Dispose()

@@ -162,14 +162,18 @@ public class SessionSummaryTests
     }
 
     [Fact]
-    public void DuplicateSessionsCountOnceTheLaterEndedCopyWins()
+    public void DuplicateSessionsCountOnceTheFullestCopyWinsNotTheOneThatEndedLater()
     {
-        var early = Session("00b11888-dup", "2026-01-01T00:00:00Z", 10, 1.00m, 1, [], 1, 1, 1, 1);
-        var late = Session("00b11888-dup", "2026-01-01T00:00:00Z", 20, 2.00m, 2, [], 1, 1, 1, 1);
-        var data = SessionSummaryData.Aggregate([late, early]);
+        var fuller = Session("00b11888-dup", "2026-01-01T00:00:00Z", 10, 1.00m, 1, [], 1_000, 1, 1, 1);
+        var later = Session("00b11888-dup", "2026-01-01T00:00:00Z", 20, 2.00m, 2, [], 1, 1, 1, 1);
+        var data = SessionSummaryData.Aggregate([later, fuller]);
         Assert.Equal(1, data.SessionCount);
-        Assert.Equal(2.00m, data.TotalCostUsd);
-        Assert.Equal(2, data.TotalCommits);
+        Assert.Equal(1.00m, data.TotalCostUsd);
+        Assert.Equal(1, data.TotalCommits);
+        // Equally full copies: the first one given counts.
+        var twin = Session("00b11888-dup", "2026-01-01T00:00:00Z", 10, 7.00m, 1, [], 1_000, 1, 1, 1);
+        Assert.Equal(7.00m, SessionSummaryData.Aggregate([twin, fuller]).TotalCostUsd);
+        Assert.Equal(1.00m, SessionSummaryData.Aggregate([fuller, twin]).TotalCostUsd);
     }
 
     [Fact]
@@ -301,16 +305,48 @@ public class SessionSummaryTests
             Assert.Equal(120, parsed.SessionCount);
             max = r.Length - 1;
         }
+        // Then the per-session rows collapse: the JSON keeps the ids, then not even those, then the sum keeps only its total.
+        foreach (var (idsKept, addends) in new[] { (true, true), (false, true), (false, false) })
+        {
+            var r = SessionSummaryRenderer.RenderDetailed(sessions, new SummaryOptions { MaxLength = max });
+            Assert.Equal(CommentDegradation.ListsShortened | CommentDegradation.CompactJson | CommentDegradation.RowsCollapsed, r.Degradation);
+            Assert.DoesNotContain("| ... and ", r.Body);
+            Assert.Contains("120 sessions: the rows are collapsed", r.Body);
+            Assert.Contains(addends ? "+ $1.11 = **$133.20**" : "- Sum of 120 session costs = **$133.20**", r.Body);
+            Assert.True(SummaryParser.TryParse(r.Body, out var parsed, out var error), error);
+            Assert.Equal((120, 133.20m, 120, idsKept ? 120 : 0), (parsed.SessionCount, parsed.TotalCostUsd, parsed.TotalCommits, parsed.SessionIds.Count));
+            Assert.Empty(parsed.Sessions);
+            max = r.Length - 1;
+        }
         var e = Assert.Throws<EngineException>(() => SessionSummaryRenderer.Render(sessions, new SummaryOptions { MaxLength = max }));
         Assert.Equal("SummaryTooLarge", e.Error.ErrorId);
         Assert.Equal(ErrorKind.LimitsExceeded, e.Error.Kind);
     }
 
     [Fact]
-    public void ThousandsOfSessionsCannotFitAndSaySo()
+    public void ThousandsOfSessionsCollapseTheirRowsAndStillFit()
     {
-        var e = Assert.Throws<EngineException>(() => SessionSummaryRenderer.Render(ManySessions(1_500)));
-        Assert.Equal(SessionSummaryRenderer.TooLargeErrorId, e.Error.ErrorId);
-        Assert.Contains("1,500 sessions", e.Message);
+        var r = SessionSummaryRenderer.RenderDetailed(ManySessions(1_500));
+        Assert.True(r.Length <= SessionCommentOptions.GitHubMaxLength);
+        Assert.True(r.Degradation.HasFlag(CommentDegradation.RowsCollapsed));
+        Assert.Contains("**TL;DR:** 1,500 sessions | $1,665.00 total | 1,500 commits", r.Body);
+        Assert.Contains("the per-session rows are collapsed", r.Body);
+        Assert.True(SummaryParser.TryParse(r.Body, out var parsed, out var error), error);
+        Assert.Equal((1_500, 1_665m), (parsed.SessionCount, parsed.TotalCostUsd));
+    }
+
+    [Fact]
+    public void Sums_that_cannot_be_held_are_a_clear_error_not_an_overflow()
+    {
+        var huge = Enumerable.Range(0, 2).Select(i => Session($"{i:x8}-huge", "2026-01-01T00:00:00Z", 1, 1m, 0, [], long.MaxValue - 10, 0, 0, 0)).ToList();
+        var e = Assert.Throws<EngineException>(() => SessionSummaryRenderer.Render(huge));
+        Assert.Equal((SessionSummaryData.FiguresOverflowErrorId, ErrorKind.LimitsExceeded), (e.Error.ErrorId, e.Error.Kind));
+    }
+
+    [Fact]
+    public void Notes_say_what_was_not_counted()
+    {
+        var body = SessionSummaryRenderer.Render(DesignSessions(), new SummaryOptions { Notes = ["2 session comments by other authors were not counted."] });
+        Assert.Contains("_2 session comments by other authors were not counted._\n", body);
     }
 }

@@ -29,6 +29,8 @@ public sealed class ExtractionTestContext : IAsyncDisposable
         Server.Store.AddUser(Login, Token);
         Server.Store.AddUser(Spoofer, "ghp_mallory0123456789abcdefABCDEFxyz");
         Repo = Server.Store.AddRepository("octo-org", "widget");
+        // The publisher belongs to the organization: its comments count by their author_association alone.
+        Server.Store.AddOrganizationMember("octo-org", Login);
         CacheDirectory = Path.Combine(Path.GetTempPath(), "sa-extract-" + Guid.NewGuid().ToString("N"));
     }
 

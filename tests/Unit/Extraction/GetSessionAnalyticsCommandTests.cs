@@ -93,12 +93,12 @@ public sealed class GetSessionAnalyticsCommandTests : IAsyncLifetime
         var records = r.Of<SessionAnalyticsRecord>();
         Assert.Equal(r.Output.Count, records.Count);
         Assert.Equal([1, 2, 3, 4, 5], records.Select(x => x.PrNumber!.Value).Distinct());
-        Assert.Equal(Spoofer, records.Single(x => x.PrNumber == 4).CommentAuthor); // no -TrustedAuthor: the newest copy counts
+        Assert.Equal(Login, records.Single(x => x.PrNumber == 4).CommentAuthor); // no -TrustedAuthor: the forged copy by a stranger does not count
         var info = Assert.Single(r.Information, i => i.Tags.Contains("ExtractionSummary"));
         var summary = Assert.IsType<ExtractionSummary>(info.MessageData);
         Assert.Equal((5, 0, 5), (summary.PullRequestsFound, summary.IssuesFound, summary.Sessions));
-        Assert.Equal(1 + 1 + 5 * 2, summary.Requests); // search, comment listing, details + CI per PR
-        Assert.Equal(2, summary.MaxRequestsPerItem);
+        Assert.Equal(1 + 1 + 5 * 2 + 1, summary.Requests); // search, comment listing, details + CI per PR, GET /user (a stranger commented on #4)
+        Assert.Equal(3, summary.MaxRequestsPerItem); // #4: details, CI, and the GET /user its stranger's comment needed
 
         // The same range again: revalidated from the cache.
         var again = Run(Extract + " -Target Pr").AssertNoErrors();
@@ -169,7 +169,7 @@ public sealed class GetSessionAnalyticsCommandTests : IAsyncLifetime
             .AssertNoErrors().Of<string>();
         var doc = File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "docs", "Get-SessionAnalytics.md")).ReplaceLineEndings("\n");
         Assert.StartsWith("# Get-SessionAnalytics\n\n## SYNOPSIS\n", doc);
-        Assert.Equal(11, parameters.Count);
+        Assert.Equal(12, parameters.Count);
         foreach (var p in parameters) Assert.Contains("\n### -" + p + "\n", doc);
         Assert.True(doc.Split("\n### Example ").Length - 1 >= 2, "at least two examples");
         var output = _host.Run("(Get-Command Get-SessionAnalytics).OutputType.Name").AssertNoErrors().Of<string>();

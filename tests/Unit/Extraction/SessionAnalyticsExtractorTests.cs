@@ -170,18 +170,53 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_trusted_authors_everyone_counts_and_the_newest_copy_of_a_session_wins()
+    public async Task Without_trusted_authors_the_reader_and_the_repositorys_people_count_and_a_forged_copy_does_not()
     {
         var pr = _ctx.AddPullRequest(1, From.AddDays(3));
         _ctx.AddSessionComment(pr, Session(1, cost: 2.5m));
         var spoof = _ctx.AddSessionComment(pr, Session(1, cost: 999m), author: Spoofer);
+        _ctx.Repo.AddCollaborator("carol");
+        var copy = _ctx.AddSessionComment(pr, Session(1, cost: 2.5m), author: "carol");
+        _ctx.AddSessionComment(pr, Session(2, cost: 1m), author: "carol");
 
         var (records, summary) = await _ctx.RunAsync(_ctx.Options());
 
-        var record = Assert.Single(records);
-        Assert.Equal((999m, Spoofer), (record.EstimatedCostUsd, record.CommentAuthor));
-        Assert.Equal(1, summary.DuplicateComments);
-        Assert.Contains(_ctx.Diagnostics.Warnings, w => w.Contains($"newer comment {spoof.Id}", StringComparison.Ordinal));
+        Assert.Equal([(2.5m, Login), (1m, "carol")], records.Select(r => (r.EstimatedCostUsd, r.CommentAuthor)));
+        Assert.Equal((1, 1), (summary.UntrustedComments, summary.DuplicateComments));
+        Assert.Contains(_ctx.Diagnostics.Warnings, w => w.Contains($"comment {spoof.Id}", StringComparison.Ordinal) && w.Contains("NONE", StringComparison.Ordinal));
+        Assert.Contains(_ctx.Diagnostics.Warnings, w => w.Contains($"comment {copy.Id}", StringComparison.Ordinal) && w.Contains("fuller or as full and older", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Comments_by_the_reading_account_count_even_without_an_association_and_cost_one_GET_user()
+    {
+        var pr = _ctx.AddPullRequest(1, From.AddDays(3));
+        _ctx.AddSessionComment(pr, Session(1, cost: 2.5m), author: Spoofer); // mallory reads with her own token
+        var api = new GitHubApi(new GitHubApiSettings
+        {
+            ApiUrl = new Uri(_ctx.Server.BaseUrl), Token = new GitHubToken("ghp_mallory0123456789abcdefABCDEFxyz", "-Token"), Diagnostics = _ctx.Diagnostics,
+        });
+
+        var (records, _) = await _ctx.RunAsync(_ctx.Options(), api);
+
+        Assert.Equal(Spoofer, Assert.Single(records).CommentAuthor);
+        Assert.Equal(1, _ctx.Server.Requests.Count(FakeGitHubRoutes.GetAuthenticatedUser));
+    }
+
+    [Fact]
+    public async Task Comments_claiming_nine_quintillion_tokens_are_left_out_and_the_rest_exports()
+    {
+        var pr = _ctx.AddPullRequest(1, From.AddDays(3));
+        _ctx.AddSessionComment(pr, Session(1, cost: 2m));
+        foreach (var n in new[] { 2, 3 })
+            _ctx.AddSessionComment(pr, Session(n), tamper: body => body.Replace("\"input\": 1000,", "\"input\": 9200000000000000000,", StringComparison.Ordinal));
+
+        var (records, summary) = await _ctx.RunAsync(_ctx.Options());
+
+        Assert.Equal(2m, Assert.Single(records).EstimatedCostUsd);
+        Assert.Equal(2, summary.UnreadableComments);
+        var files = Core.Export.AnalyticsExport.Render(records, Core.Export.AnalyticsFormats.All);
+        Assert.Equal(3, files.Count);
     }
 
     [Fact]

@@ -4,7 +4,9 @@ namespace SessionAnalytics.Tests.FakeGitHub;
 
 /// <summary>
 /// An error response the fake gives instead of (or, with <see cref="AfterApplying"/>, after) doing the work:
-/// the shapes GitHub really sends, so Octokit maps them to the same exceptions it would in production.
+/// the shapes GitHub really sends, so Octokit maps them to the same exceptions it would in production. Besides
+/// error answers, the network's own failures: a connection dropped without an answer (<see cref="DropConnection"/>)
+/// and an answer held back longer than the client waits (<see cref="SlowAnswer"/>).
 /// </summary>
 public sealed record FakeFault(int Status, string Message, IReadOnlyDictionary<string, string> Headers)
 {
@@ -14,7 +16,29 @@ public sealed record FakeFault(int Status, string Message, IReadOnlyDictionary<s
     /// <summary>Extra JSON members of the error body (e.g. GitHub's "errors" array for 422).</summary>
     public object? Errors { get; init; }
 
+    /// <summary>Close the connection instead of answering (with <see cref="AfterApplying"/>: after the work was done).</summary>
+    public bool Abort { get; init; }
+
+    /// <summary>
+    /// Hold the answer back this long, or until the client hangs up. With <see cref="Status"/> 0 the answer is the
+    /// route's own (the work is done at once): a server slower than the client's timeout.
+    /// </summary>
+    public TimeSpan? Delay { get; init; }
+
+    /// <summary>The error message quotes the request's Authorization header, as careless proxies and servers do.</summary>
+    public bool EchoAuthorization { get; init; }
+
     public FakeFault AfterApplying() => this with { ApplyFirst = true };
+
+    /// <summary>The connection is closed without an answer (after the work, with <see cref="AfterApplying"/>).</summary>
+    public static FakeFault DropConnection() => new(0, "", new Dictionary<string, string>()) { Abort = true };
+
+    /// <summary>The work is done at once but its answer comes only after <paramref name="delay"/> (or never, if the client gives up first).</summary>
+    public static FakeFault SlowAnswer(TimeSpan delay) => new(0, "", new Dictionary<string, string>()) { Delay = delay, ApplyFirst = true };
+
+    /// <summary>An error whose message repeats the Authorization header the client sent (token included).</summary>
+    public static FakeFault EchoingAuthorization(int status = 400) =>
+        new(status, "", new Dictionary<string, string>()) { EchoAuthorization = true };
 
     public static FakeFault ServerError(int status = 500) =>
         new(status, status == 502 ? "Server Error" : "Internal Server Error", new Dictionary<string, string>());
@@ -34,9 +58,13 @@ public sealed record FakeFault(int Status, string Message, IReadOnlyDictionary<s
 
     public static FakeFault BadCredentials() => new(401, "Bad credentials", new Dictionary<string, string>());
 
-    internal string Body() => JsonSerializer.Serialize(Errors is null
-        ? (object)new { message = Message, documentation_url = "https://docs.github.com/rest" }
-        : new { message = Message, errors = Errors, documentation_url = "https://docs.github.com/rest" });
+    internal string Body(string? authorization = null)
+    {
+        var message = EchoAuthorization ? $"Problems parsing the request: the header 'Authorization: {authorization}' is not accepted here." : Message;
+        return JsonSerializer.Serialize(Errors is null
+            ? (object)new { message, documentation_url = "https://docs.github.com/rest" }
+            : new { message, errors = Errors, documentation_url = "https://docs.github.com/rest" });
+    }
 }
 
 /// <summary>

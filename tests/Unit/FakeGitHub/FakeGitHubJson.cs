@@ -54,7 +54,7 @@ public static class FakeGitHubJson
         user = User(root, c.Author, c.Author.EndsWith("[bot]", StringComparison.Ordinal) ? "Bot" : "User"),
         created_at = Timestamp(c.CreatedAt),
         updated_at = Timestamp(c.UpdatedAt),
-        author_association = c.Author == c.Repository.Owner ? "OWNER" : "CONTRIBUTOR",
+        author_association = c.Repository.AssociationOf(c.Author),
     };
 
     public static object Issue(string root, FakeIssue i, int commentCount) => new

@@ -21,7 +21,8 @@ namespace SessionAnalytics.Tests.FakeGitHub;
 /// an unknown token is 401 "Bad credentials"; no token is anonymous (reads of public repositories only);</item>
 /// <item>counts the request against the identity's rate limit and sends the X-RateLimit-* headers; an exhausted
 /// limit is GitHub's 403 "API rate limit exceeded";</item>
-/// <item>answers with a queued <see cref="FakeGitHubFaults">fault</see> for the route, if any;</item>
+/// <item>answers with a queued <see cref="FakeGitHubFaults">fault</see> for the route, if any (an error, a dropped
+/// connection, an answer held back), before or after doing the work;</item>
 /// <item>runs the route (see <see cref="FakeGitHubRoutes"/>) and records method, path, status in <see cref="Requests"/>.</item>
 /// </list>
 /// More routes (search, pulls of a date range, ...) are added with the <c>extraRoutes</c> callback of
@@ -116,22 +117,52 @@ public sealed class FakeGitHubServer : IAsyncDisposable, IDisposable
             faulted = true;
             if (fault.ApplyFirst)
             {
-                // Do the work, throw its response away, answer with the fault: the client never learns it succeeded.
+                // Do the work into a buffer: the client learns of it only if the fault lets the answer through.
                 var realBody = http.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-                using var discarded = new MemoryStream();
-                http.Response.Body = discarded;
+                using var answer = new MemoryStream();
+                http.Response.Body = answer;
                 await next(http);
                 http.Features.Set(realBody);
+                if (fault.Delay is { } held) await HoldBack(http, held);
+                if (http.RequestAborted.IsCancellationRequested) return; // the client gave up waiting
+                if (fault.Status == 0 && !fault.Abort)
+                {
+                    answer.Position = 0;
+                    await answer.CopyToAsync(http.Response.Body, http.RequestAborted);
+                    return;
+                }
                 http.Response.Clear();
                 SetRateLimitHeaders(http, limit);
             }
+            else if (fault.Delay is { } held)
+            {
+                await HoldBack(http, held);
+                if (http.RequestAborted.IsCancellationRequested) return; // gave up before the work was done: nothing happens
+                if (fault.Status == 0)
+                {
+                    await next(http);
+                    return;
+                }
+            }
+            if (fault.Abort)
+            {
+                http.Abort();
+                return;
+            }
             foreach (var (name, value) in fault.Headers) http.Response.Headers[name] = value;
-            await WriteJson(http, fault.Status, fault.Body());
+            await WriteJson(http, fault.Status, fault.Body(http.Request.Headers.Authorization.ToString()));
         }
         finally
         {
             Requests.Add(method, http.Request.Path.Value ?? "/", http.Request.QueryString.Value ?? "", http.Response.StatusCode, route, login, faulted);
         }
+    }
+
+    /// <summary>Waits, but no longer than the client does: a client that gave up has closed the connection.</summary>
+    private static async Task HoldBack(HttpContext http, TimeSpan delay)
+    {
+        try { await Task.Delay(delay, http.RequestAborted); }
+        catch (OperationCanceledException) { }
     }
 
     private (int Limit, int Remaining, int Used, DateTimeOffset Reset) CountRequest(string identity, out bool exhausted)

@@ -14,6 +14,7 @@ public sealed class FakeGitHubStore
     private readonly Dictionary<string, FakeUser> _usersByToken = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeRepository> _repositories = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, FakeRateLimit> _rateLimits = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<(string Organization, string Login)> _members = [];
     private long _nextId = 1000;
     private DateTimeOffset _clock = new(2026, 2, 1, 9, 0, 0, TimeSpan.Zero);
 
@@ -74,6 +75,18 @@ public sealed class FakeGitHubStore
         get { lock (_gate) return _repositories.Values.ToList(); }
     }
 
+    /// <summary>Makes <paramref name="login"/> a member of the organization <paramref name="organization"/>: GitHub then
+    /// reports its comments on the organization's repositories with <c>author_association</c> MEMBER.</summary>
+    public void AddOrganizationMember(string organization, string login)
+    {
+        lock (_gate) _members.Add((organization.ToUpperInvariant(), login.ToUpperInvariant()));
+    }
+
+    internal bool IsOrganizationMember(string organization, string login)
+    {
+        lock (_gate) return _members.Contains((organization.ToUpperInvariant(), login.ToUpperInvariant()));
+    }
+
     /// <summary>The rate limit of a login (or "anonymous:&lt;address&gt;"); created full on first use.</summary>
     public FakeRateLimit RateLimit(string identity)
     {
@@ -120,6 +133,8 @@ public sealed class FakeRepository
     private readonly FakeGitHubStore _store;
     private readonly SortedDictionary<int, FakeIssue> _issues = [];
     private readonly Dictionary<long, FakeComment> _comments = [];
+    private readonly HashSet<string> _collaborators = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _contributors = new(StringComparer.OrdinalIgnoreCase);
 
     internal FakeRepository(FakeGitHubStore store, string owner, string name, long id, bool isPrivate)
     {
@@ -136,6 +151,34 @@ public sealed class FakeRepository
     public bool IsPrivate { get; }
     public string FullName => Owner + "/" + Name;
     public string DefaultBranch { get; set; } = "main";
+
+    /// <summary>Invites <paramref name="login"/> as an outside collaborator: author_association COLLABORATOR.</summary>
+    public void AddCollaborator(string login)
+    {
+        lock (_store.Gate) _collaborators.Add(login);
+    }
+
+    /// <summary>Someone whose commits were merged before: author_association CONTRIBUTOR (no write access).</summary>
+    public void AddContributor(string login)
+    {
+        lock (_store.Gate) _contributors.Add(login);
+    }
+
+    /// <summary>
+    /// What GitHub sends as a comment's <c>author_association</c> for <paramref name="login"/> on this repository:
+    /// OWNER (the repository's owner), MEMBER (of the owning organization), COLLABORATOR, CONTRIBUTOR, else NONE
+    /// (anyone else who can comment on a public repository).
+    /// </summary>
+    public string AssociationOf(string login)
+    {
+        lock (_store.Gate)
+        {
+            if (string.Equals(login, Owner, StringComparison.OrdinalIgnoreCase)) return "OWNER";
+            if (_store.IsOrganizationMember(Owner, login)) return "MEMBER";
+            if (_collaborators.Contains(login)) return "COLLABORATOR";
+            return _contributors.Contains(login) ? "CONTRIBUTOR" : "NONE";
+        }
+    }
 
     /// <summary>Adds a pull request from <paramref name="headBranch"/> (in <paramref name="headOwner"/>'s copy, the repository's owner by default).</summary>
     public FakeIssue AddPullRequest(string headBranch, int? number = null, string state = "open", bool merged = false,

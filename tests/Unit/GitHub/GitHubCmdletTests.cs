@@ -40,8 +40,6 @@ public sealed class GitHubCmdletTests : IAsyncLifetime
         Directory.Delete(_workDirectory, recursive: true);
     }
 
-    private static SecureString Secure(string text) => new NetworkCredential("", text).SecurePassword;
-
     private PipelineResult Publish(string parameters, object input, string token = GitHubTestContext.Token) =>
         _host.Run($"$args[0] | Publish-SessionComment -Repository octo-org/widget -ApiUrl $args[1] -Token $args[2] {parameters}",
             input, _ctx.Server.BaseUrl, Secure(token));

@@ -34,6 +34,21 @@ internal static class GitHubFixtures
     /// <summary>A UUID-shaped session id whose first 8 characters differ per <paramref name="n"/>.</summary>
     public static string Id(int n) => $"{n:x8}-0000-4000-8000-{n:x12}";
 
+    /// <summary>A token as -Token takes it.</summary>
+    public static System.Security.SecureString Secure(string text) => new System.Net.NetworkCredential("", text).SecurePassword;
+
+    /// <summary>The runner built with this test assembly's configuration: the engine with the module, as a separate process.</summary>
+    public static string RunnerDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            var runner = Path.Combine(Infrastructure.ModuleHost.RepoRoot, "src", "SessionAnalytics.Runner", "bin", configuration, "net10.0", "SessionAnalytics.Runner.dll");
+            Assert.True(File.Exists(runner), "runner not built at " + runner);
+            return runner;
+        }
+    }
+
     public static string Render(SessionStats stats, GitHubTarget target) =>
         SessionCommentRenderer.Render(stats, [], new SessionCommentOptions { TargetType = target.TypeName, TargetNumber = target.Number });
 }

@@ -28,7 +28,8 @@ public sealed class SessionSummaryUpdaterTests(Xunit.Abstractions.ITestOutputHel
     {
         var sessions = new[] { Session(Id(1), cost: 12.45m, commits: 2, startMinute: 0), Session(Id(2), cost: 8.32m, commits: 3, startMinute: 90), Session(Id(3), cost: 13.44m, commits: 3, startMinute: 200) };
         Post(sessions[0]);
-        Post(sessions[1], author: GitHubTestContext.OtherLogin); // sessions of every author count
+        _ctx.Repo.AddCollaborator("carol");
+        Post(sessions[1], author: "carol"); // a collaborator's sessions count too
         Post(sessions[2]);
         for (int i = 0; i < 120; i++) _ctx.Repo.AddComment(GitHubTestContext.Pr, "reviewer", $"note {i}");
 
