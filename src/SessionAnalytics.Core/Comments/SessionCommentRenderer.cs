@@ -1,5 +1,6 @@
 using System.Text;
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.Core.Workflows;
 using static SessionAnalytics.Core.Comments.CommentFormatting;
@@ -80,15 +81,10 @@ public static class SessionCommentRenderer
     /// </summary>
     public static SessionStats PrepareForComment(SessionStats stats, SessionCommentOptions? options = null)
     {
-        bool overrideTarget = options?.TargetType is not null;
-        var source = stats;
-        if (options?.WorkflowEdges is { } edges)
-        {
-            source = SecretRedactor.CopyOf(stats);
-            source.WorkflowEdges = edges;
-        }
-        return SecretRedactor.CopyOf(source, SecretRedactor.Redact,
-            targetType: options?.TargetType?.ToLowerInvariant(), targetNumber: options?.TargetNumber, overrideTarget: overrideTarget);
+        var safe = SecretRedactor.Redact(options?.WorkflowEdges is { } edges ? stats with { WorkflowEdges = edges } : stats);
+        return options?.TargetType is { } targetType
+            ? safe with { TargetType = targetType.ToLowerInvariant(), TargetNumber = options.TargetNumber }
+            : safe;
     }
 
     private enum ToolTable { Full, Collapsed, Omitted }
@@ -190,6 +186,20 @@ public static class SessionCommentRenderer
         if (s.UnpricedModels.Count > 0)
             sb.Append("_No price known for ").Append(Cell(JoinCapped(s.UnpricedModels, 5), cell))
               .Append(": their tokens are counted, their cost is not included._\n\n");
+        AppendOutputNote(sb, s);
+    }
+
+    /// <summary>Says when output tokens are a lower bound, and how many come from final usage (docs: "Accounting", "Final usage").</summary>
+    private static void AppendOutputNote(StringBuilder sb, SessionStats s)
+    {
+        var corrected = s.OutputTokensCorrection > 0
+            ? Number(s.OutputTokensCorrection) + (s.OutputTokensCorrection == 1 ? " output token" : " output tokens") + " from subagents' final usage"
+            : null;
+        if (s.OutputTokensLowerBound == true)
+            sb.Append("_Output tokens are Claude Code's logged mid-stream counts, so they are a lower bound")
+              .Append(corrected is null ? "" : " (" + corrected + " included)").Append("._\n\n");
+        else if (corrected is not null)
+            sb.Append("_Includes ").Append(corrected).Append("._\n\n");
     }
 
     private static void AppendSubagents(StringBuilder sb, SessionStats s, int? limit, int cell)

@@ -18,7 +18,7 @@ namespace SessionAnalytics.Core.Comments;
 public static class SessionFigureBounds
 {
     /// <summary>The most tokens one API response may report per usage field (input, output, cache creation, cache read).</summary>
-    public const long MaxTokensPerResponse = 1_000_000_000;
+    public const long MaxTokensPerResponse = UsageLimits.MaxTokensPerField;
 
     /// <summary>Responses (messages) per session.</summary>
     public const int MaxMessages = 1_000_000;

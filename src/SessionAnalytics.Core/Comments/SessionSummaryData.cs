@@ -1,4 +1,5 @@
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
 
 namespace SessionAnalytics.Core.Comments;

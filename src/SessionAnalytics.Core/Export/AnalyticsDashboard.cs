@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SessionAnalytics.Core.Comments;
+using SessionAnalytics.Core.Redaction;
 
 namespace SessionAnalytics.Core.Export;
 

@@ -4,6 +4,7 @@ using SessionAnalytics.Core.Comments;
 using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.GitHub;
 using SessionAnalytics.Core.Pricing;
+using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.Core.Transcripts;
 using SessionAnalytics.Core.Workflows;
