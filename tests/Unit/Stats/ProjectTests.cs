@@ -1,3 +1,4 @@
+using SessionAnalytics.Core.Transcripts;
 using SessionAnalytics.Tests.Fixtures;
 using static SessionAnalytics.Tests.Fixtures.TranscriptBuilder;
 
@@ -61,4 +62,31 @@ public sealed class ProjectTests : MeasurementTest
     [Fact]
     public void A_working_directory_that_is_not_on_this_machine_is_named_by_its_folder() =>
         Assert.Equal("widget", ProjectOf("/nonexistent-" + Guid.NewGuid().ToString("N") + "/widget"));
+
+    [Fact]
+    public void Project_filters_match_the_folder_name_and_the_owner_and_name_of_the_clone()
+    {
+        var clone = Clone("widget-checkout", "[remote \"origin\"]\n\turl = git@github.com:octo-org/widget.git\n");
+        Home.Write(new TranscriptBuilder("00b11888-7e0c-4fb4-bb39-32ea32e09b64", cwd: clone).User("hi").Assistant(Opus, new Usage(1, 2)));
+        Home.Write(new TranscriptBuilder("a3f92bc1-0000-4000-8000-000000000002", cwd: Clone("scratch", null)).User("hi").Assistant(Opus, new Usage(1, 2)));
+
+        string[] Find(string pattern)
+        {
+            var wildcard = new System.Management.Automation.WildcardPattern(pattern, System.Management.Automation.WildcardOptions.IgnoreCase);
+            return new SessionDiscovery(Diagnostics).Find(new SessionQuery { Roots = [Home.ConfigDirectory], ProjectMatch = wildcard.IsMatch }, rootsAreDefaults: false)
+                .Select(s => s.ShortId).ToArray();
+        }
+        Assert.Equal(["00b11888"], Find("octo-org/widget"));
+        Assert.Equal(["00b11888"], Find("octo-org/*"));
+        Assert.Equal(["00b11888"], Find("widget-checkout"));
+        Assert.Equal(["a3f92bc1"], Find("scratch"));
+        Assert.Empty(Find("other/widget"));
+
+        // A literal value no session has names the nearest, owner/name included.
+        var all = new SessionDiscovery(Diagnostics).Find(new SessionQuery { Roots = [Home.ConfigDirectory] }, rootsAreDefaults: false);
+        Assert.Empty(UnmatchedFilter.Find(all, [], [], ["octo-org/widget"]));
+        Assert.Equal(["octo-org/widget"], Assert.Single(UnmatchedFilter.Find(all, [], [], ["octo-org/widgte"])).Nearest);
+        Assert.Equal("octo-org/widget", all.Single(s => s.ShortId == "00b11888").Repository);
+        Assert.Null(all.Single(s => s.ShortId == "a3f92bc1").Repository);
+    }
 }
