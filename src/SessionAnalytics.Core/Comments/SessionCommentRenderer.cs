@@ -134,6 +134,7 @@ public static class SessionCommentRenderer
             {
                 sb.Append("### ").Append(Text(FamilyTitle(d.Family), cell)).Append(" Workflow\n\n");
                 sb.Append(FencedBlock(d.Mermaid, "mermaid")).Append("\n\n");
+                if (d.Legend.Length > 0) sb.Append('_').Append(Text(d.Legend, int.MaxValue)).Append("_\n\n");
             }
         AppendProblems(sb, s, layout.ListLimit, cell);
         AppendCommits(sb, s, layout.ListLimit, cell);
