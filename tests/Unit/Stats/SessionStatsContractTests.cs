@@ -75,6 +75,8 @@ public sealed class SessionStatsContractTests
         Assert.Equal(241558 + 835336 + 56722690 + 458575867L, s.TotalTokens); // totals from the models when total_tokens is absent
         Assert.Equal(("a3d04c8", 12000L, "transcript"), (s.Subagents[0].Id, s.Subagents[0].OutputTokens, s.Subagents[0].Source));
         Assert.Equal(1, s.WorkflowEdges["tdd"]["RCACI->TDDCI"]);
+        // Fields added since: absent, not invented.
+        Assert.Equal(((ClaudeCodeReport?)null, (ClaudeCodeVerification?)null, 0, (bool?)null), (s.ClaudeCode, s.ClaudeCodeVerification, s.SkillInvocations.Count, s.OutputTokensLowerBound));
     }
 
     [Theory]
