@@ -104,12 +104,10 @@ public static class SessionSummaryRenderer
     }
 
     /// <summary>" (12.1% lower)", " (3.0% higher)", "" when equal or Claude Code's figure is 0.</summary>
-    private static string Percent(decimal ours, decimal claudeCode)
-    {
-        if (claudeCode == 0 || ours == claudeCode) return "";
-        var p = Math.Round((ours - claudeCode) / claudeCode * 100m, 1, MidpointRounding.AwayFromZero);
-        return " (" + Math.Abs(p).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "% " + (p < 0 ? "lower" : "higher") + ")";
-    }
+    private static string Percent(decimal ours, decimal claudeCode) =>
+        ClaudeCodeCheck.Percent(ours, claudeCode) is { } p && p != 0
+            ? " (" + Math.Abs(p).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "% " + (p < 0 ? "lower" : "higher") + ")"
+            : "";
 
     private static string Compose(SessionSummaryData d, Layout layout, string json, SummaryOptions options)
     {

@@ -81,8 +81,11 @@ public sealed record ClaudeCodeCheck(string Figure, string Source, DateTimeOffse
     public decimal OursMinusClaudeCode => Ours - ClaudeCode;
 
     /// <summary>The difference as a percentage of Claude Code's figure, one decimal; null when Claude Code's figure is 0.</summary>
-    public decimal? OursMinusClaudeCodePercent =>
-        ClaudeCode == 0 ? null : Math.Round((Ours - ClaudeCode) / ClaudeCode * 100m, 1, MidpointRounding.AwayFromZero);
+    public decimal? OursMinusClaudeCodePercent => Percent(Ours, ClaudeCode);
+
+    /// <summary>(ours − Claude Code's) as a percentage of Claude Code's figure, one decimal; null when Claude Code's is 0.</summary>
+    public static decimal? Percent(decimal ours, decimal claudeCode) =>
+        claudeCode == 0 ? null : Math.Round((ours - claudeCode) / claudeCode * 100m, 1, MidpointRounding.AwayFromZero);
 
     public override string ToString() =>
         $"{Figure}: ours {Ours.ToString(System.Globalization.CultureInfo.InvariantCulture)}, Claude Code {ClaudeCode.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({Source})"
