@@ -19,22 +19,27 @@ public sealed class SessionStatsCalculator(PricingTable pricing, IDiagnostics di
 
     public SessionStats Calculate(ClaudeSession session, CancellationToken cancellation = default)
     {
-        var measurement = new MeasurementRun(session, TranscriptFile.SiblingSessionIds(session.TranscriptPath));
+        var measurement = new MeasurementRun(session, TranscriptFile.SiblingSessionIds(session.TranscriptPath), diagnostics);
         var files = session.TranscriptPaths.Count > 0 ? session.TranscriptPaths : [session.TranscriptPath];
         foreach (var path in files)
         {
             cancellation.ThrowIfCancellationRequested();
             ReadFile(measurement, path, TranscriptFile.KindOf(path, session.TranscriptPath), cancellation);
         }
-        return measurement.Build(pricing, diagnostics, _options);
+        var statusLine = _options.ReadClaudeCodeFigures
+            ? StatusLineFigures.Read(session.Id, _options.StatusLineDirectories(session), diagnostics)
+            : null;
+        return measurement.Build(pricing, diagnostics, _options, statusLine);
     }
 
     private void ReadFile(MeasurementRun measurement, string path, TranscriptFileKind kind, CancellationToken cancellation)
     {
         var fileAgent = kind == TranscriptFileKind.Main ? null : TranscriptFile.AgentIdOf(path);
         var errors = new LineErrors(path, diagnostics, _options.MaxReportedBadLinesPerFile);
+        var main = kind == TranscriptFileKind.Main && _options.ReadClaudeCodeFigures;
         TranscriptLines.Read(path, (lineNumber, line) =>
         {
+            if (main) measurement.MainTranscriptLine(lineNumber, line.Span);
             // The JSON reader does not validate every string's UTF-8; a line that is not UTF-8 is corrupt, not data.
             if (!System.Text.Unicode.Utf8.IsValid(line.Span))
             {

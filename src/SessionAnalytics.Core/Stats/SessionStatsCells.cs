@@ -6,7 +6,7 @@ using SessionAnalytics.Core.Tabular;
 namespace SessionAnalytics.Core.Stats;
 
 // The one-cell text forms of the nested records: what Export-Csv writes in a SessionStats row's Models, SkillsInvoked,
-// Subagents, Commits and ProblemsFaced cells (items joined by "; ", Core/Tabular), and their readers. The forms carry
+// SkillInvocations, Subagents, Commits and ProblemsFaced cells (items joined by "; ", Core/Tabular), and their readers. The forms carry
 // what a reader of the CSV looks for and what analytics.csv is made of; the JSON (ConvertTo-SessionStats -AsJson)
 // carries everything.
 
@@ -52,6 +52,31 @@ public sealed partial record SkillUsage : ICellText
     private static partial Regex Form();
 
     private static string Inv(long n) => n.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// <c>tdd:ci</c>, <c>tdd:ci (failed)</c>, <c>tdd:ci, then 'dotnet test' failed</c>: one Skill call, its outcome and the test
+/// or CI command that failed before the next one.
+/// </summary>
+public sealed partial record SkillInvocation : ICellText
+{
+    public string ToCellText() =>
+        CellText.Word(Skill) + (Succeeded ? "" : " (failed)")
+        + (FailedTestOrCi is null ? "" : ", then '" + CellText.Escape(SessionStatsCells.OneLine(FailedTestOrCi)) + "' failed");
+
+    public static SkillInvocation FromCellText(string item)
+    {
+        if (Form().Match(item) is not { Success: true } m) throw SessionStatsCells.NotForm(item, "skill (failed), then 'command' failed");
+        return new SkillInvocation
+        {
+            Skill = CellText.ReadWord(m.Groups["skill"].Value) ?? "",
+            Succeeded = !m.Groups["failed"].Success,
+            FailedTestOrCi = m.Groups["command"].Success ? CellText.Unescape(m.Groups["command"].Value) : null,
+        };
+    }
+
+    [GeneratedRegex(@"^(?<skill>" + CellText.WordPattern + @")(?<failed> \(failed\))?(?:, then '(?<command>.*)' failed)?$", RegexOptions.Singleline)]
+    private static partial Regex Form();
 }
 
 /// <summary>
@@ -210,6 +235,7 @@ public static class SessionStatsCells
                 Tools = row.Cell(nameof(SessionStats.Tools), cell => CellText.ParseMap(cell, CellText.Int)),
                 SkillsInvoked = row.List(nameof(SessionStats.SkillsInvoked), SkillUsage.FromCellText),
                 SkillSequence = row.Strings(nameof(SessionStats.SkillSequence)),
+                SkillInvocations = row.List(nameof(SessionStats.SkillInvocations), SkillInvocation.FromCellText),
                 Subagents = row.List(nameof(SessionStats.Subagents), SubagentUsage.FromCellText),
                 Commits = row.List(nameof(SessionStats.Commits), CommitRecord.FromCellText),
                 ProblemsFaced = row.List(nameof(SessionStats.ProblemsFaced), ProblemRecord.FromCellText),

@@ -69,6 +69,12 @@ public sealed class SessionStatsCellsTests : MeasurementTest
         CommitRecord commit = new() { Sha = "abc1234", Message = "Subject; with = signs\nand a body" };
         ProblemRecord problem = new() { Description = "looks like (resolved, 9x); but is not", Resolved = false, Iterations = 2, Kind = null };
 
+        SkillInvocation failed = new() { Skill = "tdd:ci", Succeeded = false, FailedTestOrCi = "dotnet test --filter 'A;B'" };
+        Assert.Equal("tdd:ci", new SkillInvocation { Skill = "tdd:ci" }.ToCellText());
+        Assert.Equal(@"tdd:ci (failed), then 'dotnet test --filter 'A\;B'' failed", failed.ToCellText());
+        Assert.Equal(failed, SkillInvocation.FromCellText(failed.ToCellText()));
+        Assert.Equal(failed with { Succeeded = true }, SkillInvocation.FromCellText((failed with { Succeeded = true }).ToCellText()));
+
         Assert.Equal("claude-future-9=unpriced", unpriced.ToCellText());
         Assert.Equal(@"odd\;name\=x\\y=3 fail (in 7, out 9)", skill.ToCellText());
         Assert.Equal(@"-=two\ words - (in 1, out 2, tool_result)", agent.ToCellText());
@@ -121,6 +127,7 @@ public sealed class SessionStatsCellsTests : MeasurementTest
         Assert.Equal(s.Tools, back.Tools);
         Assert.Equal(s.SkillsInvoked, back.SkillsInvoked);
         Assert.Equal(s.SkillSequence, back.SkillSequence);
+        Assert.Equal(s.SkillInvocations, back.SkillInvocations);
         Assert.Equal(s.Subagents.Select(a => (a.Id, a.Type, a.Model, a.InputTokens, a.OutputTokens, a.Source)),
             back.Subagents.Select(a => (a.Id, a.Type, a.Model, a.InputTokens, a.OutputTokens, a.Source)));
         Assert.Equal(s.Commits.Select(c => (c.Sha, c.Message)), back.Commits.Select(c => (c.Sha, c.Message)));
