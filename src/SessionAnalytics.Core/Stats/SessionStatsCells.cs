@@ -32,15 +32,14 @@ public sealed partial record ModelUsage : ICellText
 public sealed partial record SkillUsage : ICellText
 {
     public string ToCellText() =>
-        CellText.Escape(Skill) + "=" + Inv(Count) + " " + CellText.Word(Status) + " (in " + Inv(InputTokens) + ", out " + Inv(OutputTokens) + ")";
+        CellText.Escape(Skill) + "=" + SessionStatsCells.Number(Count) + " " + CellText.Word(Status) + " (" + SessionStatsCells.InOut(InputTokens, OutputTokens) + ")";
 
     public static SkillUsage FromCellText(string item)
     {
-        if (CellText.SplitFirst(item, '=') is not var (skill, rest) || Form().Match(rest.Trim()) is not { Success: true } m)
-            throw SessionStatsCells.NotForm(item, "skill=count status (in N, out N)");
+        var (skill, m) = SessionStatsCells.Keyed(item, Form(), "skill=count status (in N, out N)");
         return new SkillUsage
         {
-            Skill = CellText.Unescape(skill.Trim()),
+            Skill = skill,
             Count = CellText.Int(m.Groups["count"].Value),
             Status = CellText.ReadWord(m.Groups["status"].Value) ?? "",
             InputTokens = CellText.Long(m.Groups["in"].Value),
@@ -50,8 +49,6 @@ public sealed partial record SkillUsage : ICellText
 
     [GeneratedRegex(@"^(?<count>\d+) (?<status>" + CellText.WordPattern + @") \(in (?<in>\d+), out (?<out>\d+)\)$")]
     private static partial Regex Form();
-
-    private static string Inv(long n) => n.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -86,18 +83,17 @@ public sealed partial record SkillInvocation : ICellText
 public sealed partial record SubagentUsage : ICellText
 {
     public string ToCellText() =>
-        CellText.Escape(Id) + "=" + CellText.Word(Type) + " " + CellText.Word(Model) + " (in " + InputTokens.ToString(CultureInfo.InvariantCulture)
-        + ", out " + OutputTokens.ToString(CultureInfo.InvariantCulture) + (Source == DefaultSource ? "" : ", " + CellText.Word(Source)) + ")";
+        CellText.Escape(Id) + "=" + CellText.Word(Type) + " " + CellText.Word(Model) + " (" + SessionStatsCells.InOut(InputTokens, OutputTokens)
+        + (Source == DefaultSource ? "" : ", " + CellText.Word(Source)) + ")";
 
     private const string DefaultSource = "transcript";
 
     public static SubagentUsage FromCellText(string item)
     {
-        if (CellText.SplitFirst(item, '=') is not var (id, rest) || Form().Match(rest.Trim()) is not { Success: true } m)
-            throw SessionStatsCells.NotForm(item, "id=type model (in N, out N)");
+        var (id, m) = SessionStatsCells.Keyed(item, Form(), "id=type model (in N, out N)");
         return new SubagentUsage
         {
-            Id = CellText.Unescape(id.Trim()),
+            Id = id,
             Type = CellText.ReadWord(m.Groups["type"].Value),
             Model = CellText.ReadWord(m.Groups["model"].Value),
             InputTokens = CellText.Long(m.Groups["in"].Value),
@@ -284,6 +280,15 @@ public static class SessionStatsCells
 
     /// <summary>A cell holds one line: line breaks become spaces.</summary>
     internal static string OneLine(string text) => text.AsSpan().IndexOfAny('\r', '\n') < 0 ? text : text.ReplaceLineEndings(" ");
+
+    /// <summary><c>in 50000, out 120000</c>: the tokens of a skill or a subagent.</summary>
+    internal static string InOut(long input, long output) => "in " + Number(input) + ", out " + Number(output);
+
+    /// <summary>The key of a <c>key=rest</c> item, unescaped, and the match of its rest; throws naming the form when either is missing.</summary>
+    internal static (string Key, Match Match) Keyed(string item, Regex form, string describe) =>
+        CellText.SplitFirst(item, '=') is var (key, rest) && form.Match(rest.Trim()) is { Success: true } m
+            ? (CellText.Unescape(key.Trim()), m)
+            : throw NotForm(item, describe);
 
     internal static FormatException NotForm(string item, string form) => new($"'{Truncate(item)}' is not of the form '{form}'.");
 

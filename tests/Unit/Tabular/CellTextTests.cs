@@ -17,14 +17,8 @@ public sealed class CellTextTests
     [Fact]
     public void A_map_prints_key_equals_value_in_the_order_given_with_invariant_numbers()
     {
-        var previous = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-        try
-        {
-            var costs = new CellMap<decimal>([new("claude-opus-4-6", 4.67m), new("claude-haiku-4-5", 1.42m)]);
-            Assert.Equal("claude-opus-4-6=4.67; claude-haiku-4-5=1.42", costs.ToString());
-        }
-        finally { CultureInfo.CurrentCulture = previous; }
+        var costs = new CellMap<decimal>([new("claude-opus-4-6", 4.67m), new("claude-haiku-4-5", 1.42m)]);
+        InCulture("de-DE", () => Assert.Equal("claude-opus-4-6=4.67; claude-haiku-4-5=1.42", costs.ToString()));
     }
 
     [Theory]
@@ -95,10 +89,7 @@ public sealed class CellTextTests
     [InlineData(5_368_709_120, "5.0 GB")]
     public void Sizes_read_for_people(long bytes, string expected)
     {
-        var previous = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        try { Assert.Equal(expected, DisplayText.Size(bytes)); }
-        finally { CultureInfo.CurrentCulture = previous; }
+        InCulture("", () => Assert.Equal(expected, DisplayText.Size(bytes)));
     }
 
     [Fact]
@@ -137,10 +128,7 @@ public sealed class CellTextTests
     [InlineData(1204.5, "$1,204.50")]
     public void Costs_read_for_people(double usd, string expected)
     {
-        var previous = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-        try { Assert.Equal(expected, DisplayText.Cost((decimal)usd)); }
-        finally { CultureInfo.CurrentCulture = previous; }
+        InCulture("de-DE", () => Assert.Equal(expected, DisplayText.Cost((decimal)usd)));
     }
 
     [Fact]
@@ -150,6 +138,15 @@ public sealed class CellTextTests
         Assert.Equal("$0.17", DisplayText.SessionCost(0.17m, models: 2, unpricedModels: 0));
         Assert.Equal("$0.17+", DisplayText.SessionCost(0.17m, models: 2, unpricedModels: 1));
         Assert.Equal("unpriced", DisplayText.SessionCost(0m, models: 1, unpricedModels: 1));
+    }
+
+    /// <summary>Runs <paramref name="test"/> with the current culture set to <paramref name="name"/> ("" is the invariant one).</summary>
+    private static void InCulture(string name, Action test)
+    {
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(name);
+        try { test(); }
+        finally { CultureInfo.CurrentCulture = previous; }
     }
 
     private sealed record Entry(string Key, string? Word) : ICellText
