@@ -82,7 +82,7 @@ public static class SessionCommentRenderer
     /// </summary>
     public static SessionStats PrepareForComment(SessionStats stats, SessionCommentOptions? options = null)
     {
-        var safe = SecretRedactor.Redact(options?.WorkflowEdges is { } edges ? stats with { WorkflowEdges = edges } : stats);
+        var safe = SecretRedactor.Redact(options?.WorkflowEdges is { } edges ? stats with { WorkflowEdges = new(edges) } : stats);
         return options?.TargetType is { } targetType
             ? safe with { TargetType = targetType.ToLowerInvariant(), TargetNumber = options.TargetNumber }
             : safe;

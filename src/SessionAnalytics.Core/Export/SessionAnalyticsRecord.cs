@@ -111,7 +111,9 @@ public sealed record SessionAnalyticsRecord
             PrAuthor = target?.Author,
             PrStatus = target?.State,
             SessionId = stats.SessionId,
-            SessionStarted = stats.StartedAt,
+            // To the second, as the design's JSON has it: the same session gives the same row from its stats, from its
+            // comment and from its stats CSV (Export-Csv writes times to the second).
+            SessionStarted = stats.StartedAt is { } started ? started.AddTicks(-(started.Ticks % TimeSpan.TicksPerSecond)) : null,
             SessionDurationMin = stats.DurationMinutes,
             ModelsUsed = stats.ModelsUsed,
             TotalInputTokens = stats.InputTokens,

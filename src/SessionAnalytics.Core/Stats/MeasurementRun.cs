@@ -209,7 +209,7 @@ internal sealed class MeasurementRun
             UnpricedModels = usage.UnpricedModels,
             Cwd = time.Cwd,
             Version = time.Version,
-            Branches = time.Branches,
+            Branches = [.. time.Branches],
             TranscriptPaths = _session.TranscriptPaths.Count > 0 ? _session.TranscriptPaths : [_session.TranscriptPath],
             OutputTokensLowerBound = usage.OutputLowerBound || subagents.UsageOutsideTotals,
             OutputTokensCorrection = usage.OutputCorrection,

@@ -1,8 +1,11 @@
+using SessionAnalytics.Core.Tabular;
+
 namespace SessionAnalytics.Core.Stats;
 
 /// <summary>
 /// Everything measured about one Claude Code session: the design's per-session JSON as a typed object.
-/// Scalar totals come first so the object exports to CSV as a flat row; detail lives in the collections.
+/// Scalar totals come first so the object exports to CSV as a flat row; detail lives in the collections, which print as
+/// one cell each (Core/Tabular; their forms and the reader of a CSV row are in <see cref="SessionStatsCells"/>).
 /// <see cref="SessionStatsJson"/> writes and reads the design's snake_case JSON shape.
 /// </summary>
 /// <remarks>
@@ -11,7 +14,7 @@ namespace SessionAnalytics.Core.Stats;
 /// field is <see cref="WorkflowEdges"/>, which the workflow phase fills in after measurement (documented behaviour of
 /// ConvertTo-SessionMermaid).
 /// </remarks>
-public sealed record SessionStats
+public sealed partial record SessionStats
 {
     public required string SessionId { get; init; }
     public string SessionIdShort => ShortId(SessionId);
@@ -65,28 +68,27 @@ public sealed record SessionStats
     /// <summary>Our cost and output tokens beside Claude Code's, from <see cref="ClaudeCode"/>; null without Claude Code figures.</summary>
     public ClaudeCodeVerification? ClaudeCodeVerification => ClaudeCodeVerification.Of(this);
 
-    public IReadOnlyList<ModelUsage> Models { get; init; } = [];
+    public CellList<ModelUsage> Models { get; init; } = [];
     /// <summary>Tool name → number of calls, main thread and subagents together.</summary>
-    public IReadOnlyDictionary<string, int> Tools { get; init; } = new Dictionary<string, int>();
-    public IReadOnlyList<SkillUsage> SkillsInvoked { get; init; } = [];
+    public CellMap<int> Tools { get; init; } = CellMap<int>.Empty;
+    public CellList<SkillUsage> SkillsInvoked { get; init; } = [];
     /// <summary>The skills in the order they were invoked, repeats kept: the input of the workflow-edge rule.</summary>
-    public IReadOnlyList<string> SkillSequence { get; init; } = [];
+    public CellList<string> SkillSequence { get; init; } = [];
     /// <summary>
     /// Every Skill invocation in the order made, with its outcome and what happened before the next one: what the
     /// workflow diagrams use to tell success from failure (docs: "Workflow edges"). Empty in JSON written before it was measured.
     /// </summary>
-    public IReadOnlyList<SkillInvocation> SkillInvocations { get; init; } = [];
+    public CellList<SkillInvocation> SkillInvocations { get; init; } = [];
     /// <summary>One row per subagent and model.</summary>
-    public IReadOnlyList<SubagentUsage> Subagents { get; init; } = [];
-    public IReadOnlyList<CommitRecord> Commits { get; init; } = [];
-    public IReadOnlyList<ProblemRecord> ProblemsFaced { get; init; } = [];
+    public CellList<SubagentUsage> Subagents { get; init; } = [];
+    public CellList<CommitRecord> Commits { get; init; } = [];
+    public CellList<ProblemRecord> ProblemsFaced { get; init; } = [];
     /// <summary>Workflow family → "FROM->TO" → traversals. Filled by the workflow phase (ConvertTo-SessionMermaid) or given explicitly.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> WorkflowEdges { get; set; } =
-        new Dictionary<string, IReadOnlyDictionary<string, int>>();
+    public NestedCellMap<int> WorkflowEdges { get; set; } = NestedCellMap<int>.Empty;
     /// <summary>Models seen without a price: their tokens are counted, their cost is not invented.</summary>
-    public IReadOnlyList<string> UnpricedModels { get; init; } = [];
-    public IReadOnlyList<string> Branches { get; init; } = [];
-    public IReadOnlyList<string> TranscriptPaths { get; init; } = [];
+    public CellList<string> UnpricedModels { get; init; } = [];
+    public CellList<string> Branches { get; init; } = [];
+    public CellList<string> TranscriptPaths { get; init; } = [];
 
     public static string ShortId(string sessionId) => sessionId.Length > 8 ? sessionId[..8] : sessionId;
 
@@ -95,7 +97,7 @@ public sealed record SessionStats
 }
 
 /// <summary>Tokens and cost of one model within a session (design: <c>models.&lt;model&gt;</c>).</summary>
-public sealed record ModelUsage
+public sealed partial record ModelUsage
 {
     public required string Model { get; init; }
     /// <summary>Distinct API responses (after de-duplication).</summary>
@@ -114,7 +116,7 @@ public sealed record ModelUsage
 }
 
 /// <summary>A skill invoked through the Skill tool (design: <c>skills_invoked[]</c>).</summary>
-public sealed record SkillUsage
+public sealed partial record SkillUsage
 {
     public required string Skill { get; init; }
     public int Count { get; init; }
@@ -127,7 +129,7 @@ public sealed record SkillUsage
 }
 
 /// <summary>One Skill tool call (design: the skill sequence, with outcomes).</summary>
-public sealed record SkillInvocation
+public sealed partial record SkillInvocation
 {
     public required string Skill { get; init; }
     /// <summary>False when the call's tool result failed (<c>is_error</c>, or <c>toolUseResult.success</c> false); true otherwise, a missing result included.</summary>
@@ -141,7 +143,7 @@ public sealed record SkillInvocation
 }
 
 /// <summary>A subagent launched through the Task/Agent tool (design: <c>subagents[]</c>).</summary>
-public sealed record SubagentUsage
+public sealed partial record SubagentUsage
 {
     public required string Id { get; init; }
     public string? Type { get; init; }
@@ -166,7 +168,7 @@ public sealed record SubagentUsage
 }
 
 /// <summary>A commit that actually happened (design: <c>commits[]</c>).</summary>
-public sealed record CommitRecord
+public sealed partial record CommitRecord
 {
     public required string Sha { get; init; }
     public required string Message { get; init; }
@@ -175,7 +177,7 @@ public sealed record CommitRecord
 }
 
 /// <summary>A problem met during the session (design: <c>problems_faced[]</c>).</summary>
-public sealed record ProblemRecord
+public sealed partial record ProblemRecord
 {
     public required string Description { get; init; }
     public bool Resolved { get; init; }

@@ -14,4 +14,10 @@ public static class StatsErrors
     /// (or the final usage of a subagent's tool result) is not counted.
     /// </summary>
     public const string UsageInvalid = "TranscriptUsageInvalid";
+
+    /// <summary>A SessionStats CSV row (Import-Csv) read back without a column analytics.csv is made of.</summary>
+    public const string RowColumnMissing = "SessionStatsColumnMissing";
+
+    /// <summary>A SessionStats CSV row read back with a cell that is not in its form, or counts that disagree with their collections.</summary>
+    public const string RowInvalid = "SessionStatsRowInvalid";
 }

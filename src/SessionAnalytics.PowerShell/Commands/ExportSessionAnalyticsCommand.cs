@@ -22,7 +22,8 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
 
     /// <summary>
     /// SessionAnalyticsRecord (Get-SessionAnalytics), SessionStats (ConvertTo-SessionStats), the JSON text of
-    /// ConvertTo-SessionStats -AsJson, or any object whose properties carry the CSV column names (Import-Csv).
+    /// ConvertTo-SessionStats -AsJson, or any object whose properties carry the CSV column names (Import-Csv of
+    /// analytics.csv, or of SessionStats or records saved with Export-Csv).
     /// </summary>
     [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [AllowEmptyCollection]
@@ -193,6 +194,16 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
             Reject(item, "AnalyticsInputUnsupported", ErrorCategory.InvalidType,
                 $"Cannot use a {item.BaseObject.GetType().Name} as session analytics: it is not a SessionAnalyticsRecord or SessionStats and has no session_id property.");
             return null;
+        }
+        // A row of ConvertTo-SessionStats | Export-Csv: read back into the session's stats, then made a record as above.
+        if (StatsRowRecords.IsStatsRow(cells))
+        {
+            try { return StatsRowRecords.FromStatsRow(cells); }
+            catch (SessionStatsRowException e)
+            {
+                Reject(item, e.ErrorId, ErrorCategory.InvalidData, e.Message + " The object is skipped.");
+                return null;
+            }
         }
         try { return SessionAnalyticsRecord.FromCells(cells); }
         catch (FormatException e)

@@ -128,6 +128,8 @@ public class AnalyticsCsvTests
     {
         var records = Mixed();
         Assert.Equal(AnalyticsCsvWriter.WriteToBytes(records), AnalyticsCsvWriter.WriteToBytes(Mixed()));
+        // Records from stats are to the second (FromStats); a record with a fraction, e.g. from another tool, keeps it.
+        records[0] = records[0] with { SessionStarted = records[0].SessionStarted!.Value.AddMilliseconds(123) };
         var back = ReadBack(AnalyticsCsvWriter.WriteToBytes(records));
         Assert.Equal(123, back[0].SessionStarted!.Value.Millisecond);
     }
@@ -149,7 +151,7 @@ public class AnalyticsCsvTests
     {
         var good = AnalyticsCsvWriter.WriteToString(Mixed().Take(2));
         var lines = good.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).ToList();
-        var bad = lines[1].Replace("2026-02-02T09:30:00.123Z", "yesterday");
+        var bad = lines[1].Replace("2026-02-02T09:30:00Z", "yesterday");
         var shortRow = "1,pr,short";
         var text = string.Join("\r\n", lines[0], bad, shortRow, lines[2]) + "\r\n";
         var diagnostics = new CollectingDiagnostics();

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
+using SessionAnalytics.Core.Tabular;
 
 namespace SessionAnalytics.Tests.Stats;
 
@@ -111,6 +112,14 @@ public sealed class SessionStatsContractTests
         if (t == typeof(decimal)) return 1.25m + seed;
         if (t == typeof(bool)) return true;
         if (t == typeof(DateTimeOffset)) return new DateTimeOffset(2026, 2, 8, 22, 26, seed % 60, TimeSpan.Zero);
+        // The collections print as one table cell (Core/Tabular): filled through their constructors.
+        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(CellList<>))
+            return Activator.CreateInstance(t, Value(typeof(IReadOnlyList<>).MakeGenericType(t.GetGenericArguments()), text, seed));
+        if (t.IsGenericType && t.GetGenericTypeDefinition() is var map && (map == typeof(CellMap<>) || map == typeof(NestedCellMap<>)))
+        {
+            var valueType = map == typeof(CellMap<>) ? t.GetGenericArguments()[0] : typeof(IReadOnlyDictionary<,>).MakeGenericType(typeof(string), t.GetGenericArguments()[0]);
+            return t.GetConstructors().Single().Invoke([Value(typeof(IReadOnlyDictionary<,>).MakeGenericType(typeof(string), valueType), text, seed), null]);
+        }
         if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
         {
             var item = t.GetGenericArguments()[0];
@@ -135,6 +144,8 @@ public sealed class SessionStatsContractTests
         null => [],
         string s => [s],
         IDictionary d => d.Keys.Cast<object>().Concat(d.Values.Cast<object>()).SelectMany(Texts),
+        _ when value.GetType() is { IsGenericType: true } pair && pair.GetGenericTypeDefinition() == typeof(KeyValuePair<,>) =>
+            Texts(pair.GetProperty("Key")!.GetValue(value)).Concat(Texts(pair.GetProperty("Value")!.GetValue(value))),
         IEnumerable e => e.Cast<object>().SelectMany(Texts),
         _ when value.GetType().Namespace == typeof(SessionStats).Namespace =>
             value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).SelectMany(p => Texts(p.GetValue(value))),

@@ -17,14 +17,8 @@ public sealed class CellTextTests
     [Fact]
     public void A_map_prints_key_equals_value_in_the_order_given_with_invariant_numbers()
     {
-        var previous = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-        try
-        {
-            var costs = new CellMap<decimal>([new("claude-opus-4-6", 4.67m), new("claude-haiku-4-5", 1.42m)]);
-            Assert.Equal("claude-opus-4-6=4.67; claude-haiku-4-5=1.42", costs.ToString());
-        }
-        finally { CultureInfo.CurrentCulture = previous; }
+        var costs = new CellMap<decimal>([new("claude-opus-4-6", 4.67m), new("claude-haiku-4-5", 1.42m)]);
+        InCulture("de-DE", () => Assert.Equal("claude-opus-4-6=4.67; claude-haiku-4-5=1.42", costs.ToString()));
     }
 
     [Theory]
@@ -95,10 +89,69 @@ public sealed class CellTextTests
     [InlineData(5_368_709_120, "5.0 GB")]
     public void Sizes_read_for_people(long bytes, string expected)
     {
+        InCulture("", () => Assert.Equal(expected, DisplayText.Size(bytes)));
+    }
+
+    [Fact]
+    public void Items_with_a_cell_form_write_their_own_separators_and_read_back_from_the_raw_items()
+    {
+        CellList<Entry> entries = [new("a;b", "x y"), new("-", null)];
+        Assert.Equal(@"a\;b=x\ y; -=-", entries.ToString());
+        var back = CellText.Items(entries.ToString()).Select(raw => CellText.SplitFirst(raw, '=') is var (key, word)
+            ? new Entry(CellText.Unescape(key), CellText.ReadWord(word)) : throw new FormatException(raw));
+        Assert.Equal(entries, back);
+        Assert.Null(CellText.SplitFirst(@"no\=separator", '='));
+    }
+
+    [Fact]
+    public void A_map_of_maps_is_one_flat_map_cell()
+    {
+        var edges = new NestedCellMap<int>(new Dictionary<string, IReadOnlyDictionary<string, int>>
+        {
+            ["tdd"] = new Dictionary<string, int> { ["A->B"] = 1, ["B->C"] = 2 },
+            ["my family"] = new Dictionary<string, int> { ["X->Y"] = 3 },
+            ["empty"] = new Dictionary<string, int>(),
+        });
+        Assert.Equal(@"tdd A->B=1; tdd B->C=2; my\ family X->Y=3", edges.ToString());
+        var back = CellText.ParseNestedMap(edges.ToString(), CellText.Int);
+        Assert.Equal(["tdd", "my family"], back.Keys);
+        Assert.Equal(2, back["tdd"]["B->C"]);
+        Assert.Contains("'A->B=1' is not an 'outer inner=value' entry", Assert.Throws<FormatException>(() => CellText.ParseNestedMap("A->B=1", CellText.Int)).Message);
+        Assert.Contains("appears twice", Assert.Throws<FormatException>(() => CellText.ParseNestedMap("t A=1; t A=2", CellText.Int)).Message);
+    }
+
+    [Theory]
+    [InlineData(6.1749, "$6.17")]
+    [InlineData(0.005, "$0.01")]
+    [InlineData(0.0031, "<$0.01")]
+    [InlineData(0, "$0.00")]
+    [InlineData(1204.5, "$1,204.50")]
+    public void Costs_read_for_people(double usd, string expected)
+    {
+        InCulture("de-DE", () => Assert.Equal(expected, DisplayText.Cost((decimal)usd)));
+    }
+
+    [Fact]
+    public void An_unpriced_cost_says_so()
+    {
+        Assert.Equal("unpriced", DisplayText.Cost(null));
+        Assert.Equal("$0.17", DisplayText.SessionCost(0.17m, models: 2, unpricedModels: 0));
+        Assert.Equal("$0.17+", DisplayText.SessionCost(0.17m, models: 2, unpricedModels: 1));
+        Assert.Equal("unpriced", DisplayText.SessionCost(0m, models: 1, unpricedModels: 1));
+    }
+
+    /// <summary>Runs <paramref name="test"/> with the current culture set to <paramref name="name"/> ("" is the invariant one).</summary>
+    private static void InCulture(string name, Action test)
+    {
         var previous = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-        try { Assert.Equal(expected, DisplayText.Size(bytes)); }
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(name);
+        try { test(); }
         finally { CultureInfo.CurrentCulture = previous; }
+    }
+
+    private sealed record Entry(string Key, string? Word) : ICellText
+    {
+        public string ToCellText() => CellText.Escape(Key) + "=" + CellText.Word(Word);
     }
 
     private sealed record Item(string Name) : ICellText
