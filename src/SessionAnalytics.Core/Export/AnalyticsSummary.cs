@@ -201,13 +201,11 @@ public sealed class AnalyticsSummary
     private static List<TargetSummary> BuildTargets(IReadOnlyList<SessionAnalyticsRecord> records, bool severalRepositories)
     {
         return records
-            .GroupBy(r => KindOf(r) == TargetKind.Local
-                ? (TargetKind.Local, "", r.Branch ?? "", 0)
-                : (KindOf(r), r.Repository?.ToLowerInvariant() ?? "", "", r.PrNumber!.Value))
+            .GroupBy(TargetKeyOf)
             .Select(g =>
             {
                 var first = g.First();
-                var kind = g.Key.Item1;
+                var kind = g.Key.Kind;
                 var repoPrefix = severalRepositories && !string.IsNullOrEmpty(first.Repository) ? first.Repository + " " : "";
                 var label = kind switch
                 {
@@ -282,6 +280,28 @@ public sealed class AnalyticsSummary
         return byModel.Values.OrderByDescending(m => m.CostUsd).ThenByDescending(m => m.TotalTokens).ThenBy(m => m.Model, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The skills a record used: those of its per-skill JSON (with their invocation count and usage), then those only
+    /// listed in skills_used (one invocation each). The report's skill table and the dashboard's filtered chart both
+    /// add these up.
+    /// </summary>
+    internal static List<(string Skill, int Invocations, JsonElement? Usage)> SkillUses(SessionAnalyticsRecord r, IDiagnostics diagnostics)
+    {
+        var perSkill = SessionModelRows.ParseObject(r.PerSkillTokens, "per-skill tokens", r, diagnostics) ?? [];
+        var listed = r.SkillsUsed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return perSkill.Keys.Concat(listed.Where(s => !perSkill.ContainsKey(s))).Distinct(StringComparer.Ordinal)
+            .Select(name => perSkill.TryGetValue(name, out var usage)
+                ? (name, usage.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 1, (JsonElement?)usage)
+                : (name, 1, null))
+            .ToList();
+    }
+
+    /// <summary>Which target (PR, issue, or local branch) a record counts towards: the grouping of <see cref="Targets"/>.</summary>
+    internal static (TargetKind Kind, string Repository, string Branch, int Number) TargetKeyOf(SessionAnalyticsRecord r) =>
+        KindOf(r) == TargetKind.Local
+            ? (TargetKind.Local, "", r.Branch ?? "", 0)
+            : (KindOf(r), r.Repository?.ToLowerInvariant() ?? "", "", r.PrNumber!.Value);
+
     private static List<SkillSummary> BuildSkills(IReadOnlyList<SessionAnalyticsRecord> records, IReadOnlyList<TargetSummary> targets, IDiagnostics diagnostics)
     {
         var outcomes = targets.Where(t => t.Kind == TargetKind.PullRequest)
@@ -290,26 +310,22 @@ public sealed class AnalyticsSummary
         var prsBySkill = new Dictionary<string, HashSet<(string, int)>>(StringComparer.Ordinal);
         foreach (var r in records)
         {
-            var perSkill = SessionModelRows.ParseObject(r.PerSkillTokens, "per-skill tokens", r, diagnostics) ?? [];
-            var listed = r.SkillsUsed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var names = perSkill.Keys.Concat(listed.Where(s => !perSkill.ContainsKey(s))).Distinct(StringComparer.Ordinal);
-            foreach (var name in names)
+            foreach (var (name, invocations, usage) in SkillUses(r, diagnostics))
             {
                 if (!bySkill.TryGetValue(name, out var s)) bySkill[name] = s = new SkillSummary { Skill = name };
                 s.Sessions++;
-                if (perSkill.TryGetValue(name, out var usage))
+                s.Invocations = checked(s.Invocations + invocations);
+                if (usage is { } u)
                 {
-                    s.Invocations = checked(s.Invocations + (usage.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 1));
-                    s.InputTokens = checked(s.InputTokens + SessionModelRows.Long(usage, "in"));
-                    s.OutputTokens = checked(s.OutputTokens + SessionModelRows.Long(usage, "out"));
-                    switch (usage.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null)
+                    s.InputTokens = checked(s.InputTokens + SessionModelRows.Long(u, "in"));
+                    s.OutputTokens = checked(s.OutputTokens + SessionModelRows.Long(u, "out"));
+                    switch (u.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null)
                     {
                         case "pass": s.PassedSessions++; break;
                         case "fail": s.FailedSessions++; break;
                         case "partial": s.PartialSessions++; break;
                     }
                 }
-                else s.Invocations += 1;
                 if (KindOf(r) == TargetKind.PullRequest)
                 {
                     if (!prsBySkill.TryGetValue(name, out var prs)) prsBySkill[name] = prs = [];
