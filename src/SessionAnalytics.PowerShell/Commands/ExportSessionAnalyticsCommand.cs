@@ -170,7 +170,7 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
         }
 
         if (plan.Dataset is { } dataset
-            && ShouldProcess(directory, $"Write the Parquet dataset ({dataset}; {dataset.Files.Count} files, {dataset.Stale.Count} old part files replaced)")
+            && ShouldProcess(directory, $"Write the Parquet dataset ({dataset}; {dataset.Files.Count} part files written, {dataset.Stale.Count} other old part files removed)")
             && Write(directory, () => AnalyticsParquetDataset.Apply(directory, dataset)))
         {
             WriteVerbose($"Wrote the Parquet dataset in '{directory}': {dataset}, {dataset.Files.Count} files, {dataset.Bytes:N0} bytes; {dataset.Stale.Count} old part files removed.");
