@@ -11,9 +11,12 @@ namespace SessionAnalytics.Benchmarks.CorpusGenerator;
 public sealed class ExpectedCorpus
 {
     public string Generator { get; init; } = "SessionAnalytics CorpusGenerator";
-    /// <summary>Changes whenever the same seed would write different bytes; run-benchmark.sh regenerates on a mismatch.</summary>
+    /// <summary>
+    /// Changes whenever the same seed would write different bytes or different expected totals; run-benchmark.sh
+    /// regenerates on a mismatch. 4: the expected totals apply the final-usage correction of subagents' last calls.
+    /// </summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
-    public const int CurrentFormatVersion = 3;
+    public const int CurrentFormatVersion = 4;
     public int Seed { get; init; }
     /// <summary>"giant" or "many" (see CorpusShape).</summary>
     public string Shape { get; init; } = "giant";
@@ -67,6 +70,15 @@ public sealed class ExpectedSession
     }
 
     public void AddTool(string name) => Tools[name] = Tools.GetValueOrDefault(name) + 1;
+
+    /// <summary>
+    /// The engine's final-usage rule (docs/about_SessionAnalytics.md, "Accounting"): a subagent's last call takes the
+    /// output its parent's Task result reports, when that is larger than the logged count.
+    /// </summary>
+    public void CorrectLastCallOutput(string model, long logged, long final)
+    {
+        if (final > logged) Models[model].OutputTokens += final - logged;
+    }
 }
 
 public sealed class ExpectedModel

@@ -880,6 +880,7 @@ public sealed class SessionSimulator
         var duration = (long)(_clock - started).TotalMilliseconds;
         if (failed)
             return ToolResult(_main, call, "Agent failed: " + summary, true, w => w.WriteString("toolUseResult", "Error: Agent failed"), null);
+        _expected.CorrectLastCallOutput(model, u.Output, output);
         return ToolResult(_main, call, summary, false, w =>
         {
             w.WriteStartObject("toolUseResult");

@@ -41,7 +41,8 @@ for (var r = 0; r < repos; r++)
         var merged = n % 20 != 0;
         if (!merged) open++;
         var pr = repo.AddPullRequest($"feature/{n}", n, merged ? "closed" : "open", merged, author: "dev", title: $"Change {n}");
-        pr.CreatedAt = from.AddMinutes((to - from).TotalMinutes * ((double)(n - 1) / prsPerRepo + (double)r / (repos * prsPerRepo)));
+        // Whole seconds, as GitHub's timestamps are (the search splits ranges at whole seconds).
+        pr.CreatedAt = from.AddSeconds(Math.Floor((to - from).TotalSeconds * ((double)(n - 1) / prsPerRepo + (double)r / (repos * prsPerRepo))));
         pr.Facts().Additions = random.Next(1, 500);
         pr.Facts().Deletions = random.Next(0, 200);
         pr.Facts().ReviewComments = random.Next(0, 6);

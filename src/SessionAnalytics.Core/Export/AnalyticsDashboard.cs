@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SessionAnalytics.Core.Comments;
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Redaction;
 
 namespace SessionAnalytics.Core.Export;
 

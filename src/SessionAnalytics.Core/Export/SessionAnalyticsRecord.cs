@@ -155,7 +155,7 @@ public sealed record SessionAnalyticsRecord
                     w.WriteStartObject(type.Key);
                     w.WriteNumber("in", type.Sum(a => a.InputTokens));
                     w.WriteNumber("out", type.Sum(a => a.OutputTokens));
-                    w.WriteNumber("count", type.Count());
+                    w.WriteNumber("count", type.Select(a => a.Id).Distinct(StringComparer.Ordinal).Count()); // rows are per subagent and model
                     w.WriteEndObject();
                 }
             }),

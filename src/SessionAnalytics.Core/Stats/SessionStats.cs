@@ -5,15 +5,21 @@ namespace SessionAnalytics.Core.Stats;
 /// Scalar totals come first so the object exports to CSV as a flat row; detail lives in the collections.
 /// <see cref="SessionStatsJson"/> writes and reads the design's snake_case JSON shape.
 /// </summary>
-public sealed class SessionStats
+/// <remarks>
+/// The contract lives here once: the records are immutable (copy with <c>with</c>), the JSON maps them in
+/// <see cref="SessionStatsJson"/>, redaction and comparison work on any field without listing them. The one settable
+/// field is <see cref="WorkflowEdges"/>, which the workflow phase fills in after measurement (documented behaviour of
+/// ConvertTo-SessionMermaid).
+/// </remarks>
+public sealed record SessionStats
 {
     public required string SessionId { get; init; }
     public string SessionIdShort => ShortId(SessionId);
     public string? Project { get; init; }
     public string? Branch { get; init; }
     /// <summary>"pr" or "issue" once the session is tied to a GitHub target; null for local sessions.</summary>
-    public string? TargetType { get; set; }
-    public int? TargetNumber { get; set; }
+    public string? TargetType { get; init; }
+    public int? TargetNumber { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     /// <summary>Whole minutes from the first to the last timestamp.</summary>
@@ -29,7 +35,8 @@ public sealed class SessionStats
     public decimal EstimatedCostUsd { get; init; }
     public int MessageCount { get; init; }
     public int CommitCount => Commits.Count;
-    public int SubagentCount => Subagents.Count;
+    /// <summary>Distinct subagents (a subagent that used two models has two rows in <see cref="Subagents"/>).</summary>
+    public int SubagentCount => Subagents.Select(a => a.Id).Distinct(StringComparer.Ordinal).Count();
     public int ProblemCount => ProblemsFaced.Count;
     public int ToolCallCount => Tools.Values.Sum();
     /// <summary>Comma-separated model ids, the most expensive first (the design's CSV <c>models_used</c>).</summary>
@@ -37,6 +44,26 @@ public sealed class SessionStats
     public string SkillsUsed => string.Join(",", SkillsInvoked.Select(s => s.Skill));
     public string? Cwd { get; init; }
     public string? Version { get; init; }
+    /// <summary>
+    /// True when some output counts are Claude Code's logged mid-stream figures, which undercount: the session's output
+    /// is then a lower bound. False when every response's output is final. Null when unknown (JSON written before this
+    /// was measured).
+    /// </summary>
+    public bool? OutputTokensLowerBound { get; init; }
+    /// <summary>Output tokens that come from final usage instead of the logged counts; included in <see cref="OutputTokens"/>.</summary>
+    public long OutputTokensCorrection { get; init; }
+    /// <summary>Claude Code's own cost for the session (the source recorded last, see <see cref="ClaudeCodeVerification"/>); null when none was recorded.</summary>
+    public decimal? ClaudeCodeCostUsd => ClaudeCodeVerification?.Cost?.ClaudeCode;
+    /// <summary>Claude Code's own output token count for the session; null when none was recorded.</summary>
+    public long? ClaudeCodeOutputTokens => ClaudeCodeVerification?.OutputTokens is { } o ? (long)o.ClaudeCode : null;
+
+    /// <summary>
+    /// What Claude Code itself reported for the session (its status line, recorded by the status line recorder, and
+    /// the output of <c>/cost</c> in the transcript); null when neither exists. Docs: "Claude Code's own figures".
+    /// </summary>
+    public ClaudeCodeReport? ClaudeCode { get; init; }
+    /// <summary>Our cost and output tokens beside Claude Code's, from <see cref="ClaudeCode"/>; null without Claude Code figures.</summary>
+    public ClaudeCodeVerification? ClaudeCodeVerification => ClaudeCodeVerification.Of(this);
 
     public IReadOnlyList<ModelUsage> Models { get; init; } = [];
     /// <summary>Tool name → number of calls, main thread and subagents together.</summary>
@@ -44,6 +71,12 @@ public sealed class SessionStats
     public IReadOnlyList<SkillUsage> SkillsInvoked { get; init; } = [];
     /// <summary>The skills in the order they were invoked, repeats kept: the input of the workflow-edge rule.</summary>
     public IReadOnlyList<string> SkillSequence { get; init; } = [];
+    /// <summary>
+    /// Every Skill invocation in the order made, with its outcome and what happened before the next one: what the
+    /// workflow diagrams use to tell success from failure (docs: "Workflow edges"). Empty in JSON written before it was measured.
+    /// </summary>
+    public IReadOnlyList<SkillInvocation> SkillInvocations { get; init; } = [];
+    /// <summary>One row per subagent and model.</summary>
     public IReadOnlyList<SubagentUsage> Subagents { get; init; } = [];
     public IReadOnlyList<CommitRecord> Commits { get; init; } = [];
     public IReadOnlyList<ProblemRecord> ProblemsFaced { get; init; } = [];
@@ -62,7 +95,7 @@ public sealed class SessionStats
 }
 
 /// <summary>Tokens and cost of one model within a session (design: <c>models.&lt;model&gt;</c>).</summary>
-public sealed class ModelUsage
+public sealed record ModelUsage
 {
     public required string Model { get; init; }
     /// <summary>Distinct API responses (after de-duplication).</summary>
@@ -81,7 +114,7 @@ public sealed class ModelUsage
 }
 
 /// <summary>A skill invoked through the Skill tool (design: <c>skills_invoked[]</c>).</summary>
-public sealed class SkillUsage
+public sealed record SkillUsage
 {
     public required string Skill { get; init; }
     public int Count { get; init; }
@@ -93,8 +126,22 @@ public sealed class SkillUsage
     public override string ToString() => $"{Skill} x{Count} {Status}";
 }
 
+/// <summary>One Skill tool call (design: the skill sequence, with outcomes).</summary>
+public sealed record SkillInvocation
+{
+    public required string Skill { get; init; }
+    /// <summary>False when the call's tool result failed (<c>is_error</c>, or <c>toolUseResult.success</c> false); true otherwise, a missing result included.</summary>
+    public bool Succeeded { get; init; } = true;
+    /// <summary>
+    /// The first test or CI command (docs: "Test and CI commands", e.g. <c>dotnet test</c>, <c>gh pr checks</c>) that
+    /// failed after this invocation and before the next one, anywhere in the session (subagents included); null when none did.
+    /// </summary>
+    public string? FailedTestOrCi { get; init; }
+    public override string ToString() => Skill + (Succeeded ? "" : " (failed)") + (FailedTestOrCi is null ? "" : $", then '{FailedTestOrCi}' failed");
+}
+
 /// <summary>A subagent launched through the Task/Agent tool (design: <c>subagents[]</c>).</summary>
-public sealed class SubagentUsage
+public sealed record SubagentUsage
 {
     public required string Id { get; init; }
     public string? Type { get; init; }
@@ -103,17 +150,23 @@ public sealed class SubagentUsage
     public long OutputTokens { get; init; }
     public long CacheCreationTokens { get; init; }
     public long CacheReadTokens { get; init; }
+    /// <summary>Output tokens from the final usage the parent's tool result reports; included in <see cref="OutputTokens"/>.</summary>
+    public long OutputTokensCorrection { get; init; }
+    /// <summary>The parent's <c>toolUseResult.totalTokens</c> (on the subagent's first row).</summary>
     public long? TotalTokens { get; init; }
     public long? DurationMs { get; init; }
     public int? ToolUseCount { get; init; }
     public string? Description { get; init; }
-    /// <summary>Where the totals came from: "tool_result" (the parent's toolUseResult) or "transcript" (the subagent's own lines).</summary>
+    /// <summary>
+    /// Where the figures come from: "transcript" (the subagent's own lines), "agent_progress" (its lines replayed in the
+    /// parent, its own file missing) or "tool_result" (only the parent's report of its last call; not in the session's totals).
+    /// </summary>
     public string Source { get; init; } = "transcript";
     public override string ToString() => $"{Id} {Type} {Model} in {InputTokens:N0} out {OutputTokens:N0}";
 }
 
 /// <summary>A commit that actually happened (design: <c>commits[]</c>).</summary>
-public sealed class CommitRecord
+public sealed record CommitRecord
 {
     public required string Sha { get; init; }
     public required string Message { get; init; }
@@ -122,7 +175,7 @@ public sealed class CommitRecord
 }
 
 /// <summary>A problem met during the session (design: <c>problems_faced[]</c>).</summary>
-public sealed class ProblemRecord
+public sealed record ProblemRecord
 {
     public required string Description { get; init; }
     public bool Resolved { get; init; }

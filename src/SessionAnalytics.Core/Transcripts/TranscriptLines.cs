@@ -15,6 +15,13 @@ public static class TranscriptLines
     /// <summary>Lines longer than this are skipped (Claude Code's own lines stay far below it; images are the largest).</summary>
     public const int DefaultMaxLineBytes = 256 * 1024 * 1024;
 
+    /// <summary>
+    /// How deeply a line's JSON may nest: far beyond the JSON readers' default of 64, which real lines (tool results that
+    /// carry nested JSON) can pass. The readers need a few bytes per open level, and a level takes at least two bytes of
+    /// the line, so <see cref="DefaultMaxLineBytes"/> bounds the memory either way.
+    /// </summary>
+    public const int MaxNestingDepth = 1_000_000;
+
     public delegate void LineHandler(long lineNumber, ReadOnlyMemory<byte> line);
 
     /// <returns>false when the file could not be read to its end (the failure has been reported).</returns>

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using SessionAnalytics.Core.Comments;
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.Core.Workflows;
 using SessionAnalytics.PowerShell.Infrastructure;

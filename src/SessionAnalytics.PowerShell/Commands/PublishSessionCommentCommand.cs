@@ -4,6 +4,7 @@ using SessionAnalytics.Core.Comments;
 using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.GitHub;
 using SessionAnalytics.Core.Pricing;
+using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.Core.Transcripts;
 using SessionAnalytics.Core.Workflows;
@@ -87,7 +88,8 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
             SessionStats stats;
             try
             {
-                _calculator ??= new SessionStatsCalculator(PricingTable.Default, Diagnostics);
+                _calculator ??= new SessionStatsCalculator(PricingTable.Default, Diagnostics,
+                    StatsOptions.WithRecorderLocations(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)));
                 stats = _calculator.Calculate(session, Stopping);
                 Diagnostics.Flush();
             }

@@ -22,7 +22,7 @@ public class CommentCmdletTests
         Assert.Contains("### CI Workflow\n\n```mermaid\n", bodies[0]);
         Assert.Contains("### TDD Workflow\n\n```mermaid\n", bodies[0]);
         Assert.True(SessionCommentParser.TryParse(bodies[0], out var parsed, out var error), error);
-        StatsAssert.Equal(design, parsed);
+        Assert.Equivalent(design, parsed, strict: true);
         Assert.StartsWith("<!-- SESSION:11111111 -->\n", bodies[1]);
         Assert.Contains(r.Verbose, v => v.StartsWith("Session 00b11888: comment of ", StringComparison.Ordinal));
         Assert.Empty(r.Warnings);

@@ -1,4 +1,5 @@
 using SessionAnalytics.Core.Comments;
+using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
 
 namespace SessionAnalytics.Tests.Comments;

@@ -163,7 +163,7 @@ public class SessionCommentRendererTests
             Assert.DoesNotContain(absent, body);
         Assert.Contains("<details><summary>Session Data (JSON)</summary>", body);
         Assert.True(SessionCommentParser.TryParse(body, out var parsed, out var error), error);
-        StatsAssert.Equal(CommentFixtures.Minimal(), parsed);
+        Assert.Equivalent(CommentFixtures.Minimal(), parsed, strict: true);
     }
 
     [Fact]
@@ -256,7 +256,7 @@ public class SessionCommentRendererTests
     {
         var body = RenderDesignExample().Replace("<details><summary>Session Data (JSON)</summary>\n\n```json", "<details><summary>Session Data (JSON)</summary>\n```json");
         Assert.True(SessionCommentParser.TryParse(body, out var parsed, out var error), error);
-        StatsAssert.Equal(CommentFixtures.DesignExample(), parsed);
+        Assert.Equivalent(CommentFixtures.DesignExample(), parsed, strict: true);
         Assert.True(SessionCommentParser.TryParse(RenderDesignExample().ReplaceLineEndings("\r\n"), out _, out var crlfError), crlfError);
     }
 }

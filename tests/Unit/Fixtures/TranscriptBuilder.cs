@@ -35,6 +35,13 @@ public sealed class TranscriptBuilder
     public DateTimeOffset Clock { get; private set; }
     public IReadOnlyList<string> Lines => _lines;
 
+    /// <summary>
+    /// Write usage as Claude Code 2.1.x does: every line of a response has <c>stop_reason: null</c> and the output
+    /// count known mid-stream (the <see cref="Usage.Output"/> given is what gets logged; the final count never is).
+    /// Off by default: lines end with <c>end_turn</c> and the real output count, as older versions and the samples do.
+    /// </summary>
+    public bool MidStream { get; set; }
+
     /// <summary>Usage of one API response.</summary>
     public sealed record Usage(long Input, long Output, long CacheCreate = 0, long CacheRead = 0, long CacheCreate1h = 0);
 
@@ -81,7 +88,7 @@ public sealed class TranscriptBuilder
                 ["type"] = "message",
                 ["role"] = "assistant",
                 ["content"] = new JsonArray(blocks[i].DeepClone()),
-                ["stop_reason"] = last ? "end_turn" : null,
+                ["stop_reason"] = last && !MidStream ? "end_turn" : null,
                 ["usage"] = u,
             };
             if (withIds) message["id"] = messageId;
@@ -89,8 +96,22 @@ public sealed class TranscriptBuilder
             line["message"] = message;
             if (withIds) line["requestId"] = requestId;
             Add(line);
+            _responseLines.Add((_lines.Count - 1, messageId));
         }
         return this;
+    }
+
+    private readonly List<(int Line, string MessageId)> _responseLines = [];
+
+    /// <summary>How a subagent's lines reach the disk.</summary>
+    public enum SubagentLog
+    {
+        /// <summary>Its own transcript file (subagents/agent-&lt;id&gt;.jsonl).</summary>
+        File,
+        /// <summary>No file of its own: only its lines replayed in the parent as agent_progress lines, all but its last (answering) response, as Claude Code writes them.</summary>
+        ReplaysOnly,
+        /// <summary>No trace but the parent's tool result.</summary>
+        None,
     }
 
     public static JsonObject Text(string text) => new() { ["type"] = "text", ["text"] = text };
@@ -136,13 +157,15 @@ public sealed class TranscriptBuilder
     /// tool result with toolUseResult totals (unless <paramref name="reportTotals"/> is false).
     /// </summary>
     public TranscriptBuilder Task(string model, Usage launchUsage, string agentId, string subagentType, string description,
-        Action<TranscriptBuilder> subagentWork, Usage? reportedUsage = null, bool reportTotals = true, string tool = "Task")
+        Action<TranscriptBuilder> subagentWork, Usage? reportedUsage = null, bool reportTotals = true, string tool = "Task",
+        SubagentLog log = SubagentLog.File)
     {
         var id = "toolu_" + Next();
         Assistant(model, launchUsage, ToolUse(id, tool, new JsonObject { ["description"] = description, ["prompt"] = "Do it", ["subagent_type"] = subagentType }));
-        var sub = new TranscriptBuilder(SessionId, Cwd, Branch, Version, Clock, agentId);
+        var sub = new TranscriptBuilder(SessionId, Cwd, Branch, Version, Clock, agentId) { MidStream = MidStream };
         subagentWork(sub);
-        _subagents.Add(sub);
+        if (log == SubagentLog.File) _subagents.Add(sub);
+        else if (log == SubagentLog.ReplaysOnly) ReplayAllButLastResponse(sub, id);
         Clock = sub.Clock + TimeSpan.FromSeconds(1);
         JsonObject? result = null;
         if (reportTotals)
@@ -163,6 +186,37 @@ public sealed class TranscriptBuilder
             };
         }
         return ToolResult(id, "Subagent finished.", toolUseResult: result);
+    }
+
+    private void ReplayAllButLastResponse(TranscriptBuilder sub, string taskToolUseId)
+    {
+        var lastResponse = sub._responseLines.Count > 0 ? sub._responseLines[^1].MessageId : null;
+        var skipped = sub._responseLines.Where(r => r.MessageId == lastResponse).Select(r => r.Line).ToHashSet();
+        for (var i = 0; i < sub._lines.Count; i++)
+        {
+            if (skipped.Contains(i)) continue;
+            var replayed = JsonNode.Parse(sub._lines[i])!.AsObject();
+            var message = new JsonObject
+            {
+                ["type"] = replayed["type"]?.DeepClone(),
+                ["timestamp"] = replayed["timestamp"]?.DeepClone(),
+                ["message"] = replayed["message"]?.DeepClone(),
+                ["uuid"] = replayed["uuid"]?.DeepClone(),
+            };
+            if (replayed["requestId"] is { } requestId) message["requestId"] = requestId.DeepClone();
+            var line = Envelope("progress");
+            line["data"] = new JsonObject
+            {
+                ["message"] = message,
+                ["normalizedMessages"] = new JsonArray(),
+                ["type"] = "agent_progress",
+                ["prompt"] = "Do it",
+                ["agentId"] = sub.AgentId,
+            };
+            line["toolUseID"] = "agent_msg_" + Next();
+            line["parentToolUseID"] = taskToolUseId;
+            Add(line);
+        }
     }
 
     /// <summary>A progress line replaying a subagent response inside the parent transcript (2.1.x).</summary>
@@ -202,6 +256,33 @@ public sealed class TranscriptBuilder
     }
 
     public TranscriptBuilder Raw(string line) { _lines.Add(line); return this; }
+
+    /// <summary>
+    /// A local command (<c>/cost</c>, <c>/model</c>) and what it printed, as Claude Code writes them: 2.1.x as two
+    /// <c>type: "system", subtype: "local_command"</c> lines (<paramref name="asUserLines"/>: 1.x/2.0.x <c>type: "user"</c>
+    /// lines), the output's parentUuid the command's uuid.
+    /// </summary>
+    public TranscriptBuilder LocalCommand(string command, string stdout, bool asUserLines = false)
+    {
+        foreach (var text in new[]
+                 {
+                     $"<command-name>/{command}</command-name>\n            <command-message>{command}</command-message>\n            <command-args></command-args>",
+                     $"<local-command-stdout>{stdout}</local-command-stdout>",
+                 })
+        {
+            var line = Envelope(asUserLines ? "user" : "system");
+            if (asUserLines) line["message"] = new JsonObject { ["role"] = "user", ["content"] = text };
+            else
+            {
+                line["subtype"] = "local_command";
+                line["content"] = text;
+                line["level"] = "info";
+                line["isMeta"] = false;
+            }
+            Add(line);
+        }
+        return this;
+    }
 
     /// <summary>Writes the session under <paramref name="projectDir"/> (2.1.x layout) and returns the main transcript path.</summary>
     public string WriteTo(string projectDir, bool flatSubagents = false)

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using SessionAnalytics.Core.Redaction;
 
-namespace SessionAnalytics.Core.Stats;
+namespace SessionAnalytics.Core.Transcripts;
 
 /// <summary>Small readers over transcript JSON that tolerate any shape (every field may be missing or of another kind).</summary>
 internal static class TranscriptText
@@ -52,7 +53,7 @@ internal static class TranscriptText
         var rest = text.AsSpan();
         var line = NextLine(ref rest);
         if (line.EndsWith(":") && NextLine(ref rest) is { Length: > 0 } reason) line = string.Concat(line, " ", reason);
-        line = Comments.SecretRedactor.Redact(line) ?? "";
+        line = SecretRedactor.Redact(line) ?? "";
         return line.Length > max ? string.Concat(line.AsSpan(0, max - 1), "…") : line;
     }
 
