@@ -182,8 +182,8 @@ string Report(RunResult first, RunResult second, DatasetSize size, bool same)
     md.AppendLine(CultureInfo.InvariantCulture, $"| Parquet `session_models/` | {size.Models:N0} | {Per(size.Models)} |");
     md.AppendLine(CultureInfo.InvariantCulture, $"| Parquet dataset in all ({size.Files} files) | {size.Sessions_ + size.Models:N0} | {Per(size.Sessions_ + size.Models)} |");
     md.AppendLine();
-    md.AppendLine(($"{size.Sessions:N0} sessions over {repos} repositories and 3 months: partitions hold about {size.Sessions / Math.Max(1, size.Partitions)} sessions each, "
-        + "so most of a part file is Parquet's fixed cost (footer, column metadata); larger partitions compress better per session."));
+    md.AppendLine(($"{size.Sessions:N0} sessions over {repos} repositories and 3 months: partitions hold about {size.Sessions / Math.Max(1, size.Partitions)} sessions each "
+        + "(each part file also carries Parquet's footer and column metadata, a fixed cost that weighs more in small partitions; not measured separately)."));
     return md.ToString();
 }
 

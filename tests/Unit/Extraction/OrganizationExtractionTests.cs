@@ -168,6 +168,27 @@ public sealed class OrganizationExtractionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_stopped_by_the_rate_limit_is_resumed_by_the_next_one_which_reads_only_the_rest()
+    {
+        _ctx.Server.Store.SetRateLimitRemaining(Login, 1 + 5 + 2 * 6); // the search, five comment listings, six PRs
+        var (partial, stopped) = await _ctx.RunAsync(Options(organizations: ["octo-org"]));
+        Assert.True(stopped.Stopped);
+        Assert.InRange(stopped.ItemsRead, 1, 14);
+        _ctx.Server.Store.SetRateLimitRemaining(Login, 5000);
+
+        var (records, resumed) = await _ctx.RunAsync(Options(organizations: ["octo-org"]));
+        Assert.False(resumed.Stopped);
+        Assert.Equal(15, records.Count);
+        Assert.DoesNotContain("updated", Assert.Single(Searches).Query, StringComparison.Ordinal); // the range was not searched to the end: in full again
+        // What the stopped run read whole is not read again; a PR whose details the limit cut off is read again.
+        var whole = stopped.ItemsRead - stopped.Problems.Count(p => p.RecordsKept);
+        Assert.True(whole > 0);
+        Assert.Equal(whole, resumed.ItemsUnchanged);
+        Assert.Equal(15 - whole, _ctx.Server.Requests.All.Count(r => r.Route == FakeGitHubRoutes.GetPullRequest));
+        Assert.Subset(records.Select(r => r.SessionId).ToHashSet(), partial.Select(r => r.SessionId).ToHashSet());
+    }
+
+    [Fact]
     public async Task Remembered_records_of_a_repository_the_token_no_longer_sees_are_not_given()
     {
         await _ctx.RunAsync(Options(organizations: ["octo-org"]));
