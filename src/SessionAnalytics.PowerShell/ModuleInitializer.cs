@@ -11,7 +11,7 @@ namespace SessionAnalytics.PowerShell;
 /// Where the module's assemblies load. The module's own assemblies (the cmdlets and SessionAnalytics.Core, whose
 /// types the cmdlets output) sit beside the manifest and load in the default context, so PowerShell resolves
 /// <c>[SessionAnalytics.Core.Stats.SessionStats]</c>, <c>-is</c> and typed parameters. The third-party assemblies
-/// (Octokit, CsvHelper, Markdig) sit in <c>dependencies/</c> and load only in a private
+/// (Octokit, CsvHelper, Markdig, Parquet.Net and its compressors) sit in <c>dependencies/</c> and load only in a private
 /// <see cref="AssemblyLoadContext"/>, so another module with its own copy of one of them cannot clash with ours.
 /// </summary>
 /// <remarks>

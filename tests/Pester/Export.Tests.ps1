@@ -26,10 +26,10 @@ Describe 'Export-SessionAnalytics' {
         Get-Content (Join-Path $first 'analytics.md') -First 1 | Should -Be '# Claude Code Analytics Report'
     }
 
-    It 'writes the design columns, which Import-Csv reads back as strings' {
+    It 'writes the design columns then repository, which Import-Csv reads back as strings' {
         $rows = Import-Csv -Path $csvPath
         $rows | Should -HaveCount @($stats).Count
-        $rows[0].PSObject.Properties.Name | Should -Be $designColumns
+        $rows[0].PSObject.Properties.Name | Should -Be ($designColumns + 'repository')
         foreach ($row in $rows) {
             $original = $stats | Where-Object SessionId -eq $row.session_id
             [long]$row.total_output_tokens | Should -Be $original.OutputTokens

@@ -40,6 +40,13 @@ try {
   await page.waitForFunction(() => window.__dashboardReady === true, null, { timeout: 20000 });
 
   observed.chartJsLoaded = await page.evaluate(() => typeof Chart !== 'undefined');
+  const chartValues = () => page.evaluate(() => typeof Chart === 'undefined' ? [] : Object.values(Chart.instances).map(chart => ({
+    id: chart.canvas.id,
+    labels: chart.data.labels.map(String),
+    data: chart.data.datasets.map(d => d.data.map(Number)),
+    empty: !(chart.canvas.parentElement.querySelector('.empty')?.hidden ?? true),
+  })));
+  observed.chartValues = await chartValues();
   observed.charts = await page.evaluate(() => {
     if (typeof Chart === 'undefined') return [];
     return Object.values(Chart.instances).map(chart => {
@@ -90,6 +97,30 @@ try {
   observed.sortCostFirst = await sortBy('Cost (USD)');
   observed.sortCostSecond = await sortBy('Cost (USD)');
   observed.sortSession = await sortBy('Session');
+
+  // The filter: each repository alone, then the first repository over its last month only, then "Show all".
+  const visibleRows = () => page.$$eval('#sessions tbody tr', trs => trs.filter(tr => !tr.hidden).map(tr => Array.from(tr.cells).map(td => td.textContent)));
+  observed.filter = {
+    repositoryShown: await page.isVisible('#filter-repository'),
+    periodShown: await page.isVisible('#filter-from'),
+    repositories: await page.$$eval('#filter-repository option', os => os.map(o => [o.value, o.textContent])),
+    months: await page.$$eval('#filter-from option', os => os.map(o => o.value)),
+    views: [],
+  };
+  for (const [value, name] of observed.filter.repositoryShown ? observed.filter.repositories.filter(([v]) => v !== '') : []) {
+    await page.selectOption('#filter-repository', value);
+    observed.filter.views.push({ repository: name, from: null, to: null, charts: await chartValues(), rows: await visibleRows(), status: await page.textContent('#filter-status') });
+  }
+  if (observed.filter.repositoryShown && observed.filter.periodShown) {
+    const [value, name] = observed.filter.repositories.find(([v]) => v !== '') ?? ['', null];
+    const last = observed.filter.months[observed.filter.months.length - 1];
+    await page.selectOption('#filter-repository', value);
+    await page.selectOption('#filter-from', last);
+    observed.filter.views.push({ repository: name, from: last, to: last, charts: await chartValues(), rows: await visibleRows(), status: await page.textContent('#filter-status') });
+    await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-filtered.png'), fullPage: true });
+  }
+  await page.click('#filter-reset');
+  observed.filter.afterReset = { charts: await chartValues(), rows: (await visibleRows()).length, status: await page.textContent('#filter-status') };
 
   await page.screenshot({ path: screenshotPath, fullPage: true });
 } finally {

@@ -5,7 +5,8 @@ using CsvHelper;
 namespace SessionAnalytics.Core.Export;
 
 /// <summary>
-/// Writes <c>analytics.csv</c>: the design's 29 columns in its order (<see cref="SessionAnalyticsRecord.CsvColumns"/>),
+/// Writes <c>analytics.csv</c>: the design's 29 columns in its order, then <c>repository</c>
+/// (<see cref="SessionAnalyticsRecord.CsvFileColumns"/>),
 /// RFC 4180 quoting and CRLF line ends, invariant culture, ISO 8601 UTC dates, UTF-8 without a byte order mark
 /// (PowerShell 7's <c>Export-Csv</c> default).
 /// </summary>
@@ -48,7 +49,7 @@ public static class AnalyticsCsvWriter
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(records);
         using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
-        csv.WriteHeader([.. SessionAnalyticsRecord.CsvColumns]);
+        csv.WriteHeader([.. SessionAnalyticsRecord.CsvFileColumns]);
         foreach (var r in records) WriteRecord(csv, r);
         csv.Flush();
     }
@@ -99,6 +100,7 @@ public static class AnalyticsCsvWriter
         csv.WriteField(r.LinesRemoved, default);
         csv.WriteField(r.TimeToMergeHours, default);
         Text(csv, r.AcceptanceStatus);
+        Text(csv, r.Repository);
         csv.EndRecord();
     }
 

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SessionAnalytics.Core.Comments;
+using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Redaction;
 
 namespace SessionAnalytics.Core.Export;
@@ -111,6 +112,7 @@ public static class AnalyticsDashboard
             w.WriteEndObject();
 
             WriteTable(w, summary);
+            WriteFacts(w, summary);
             w.WriteEndObject();
         }
         var json = Encoding.UTF8.GetString(buffer.ToArray());
@@ -163,7 +165,7 @@ public static class AnalyticsDashboard
     [
         ("PR/Issue", false), ("Title", false), ("Author", false), ("Status", false), ("Session", false), ("Started (UTC)", false),
         ("Minutes", true), ("Models", false), ("Cost (USD)", true), ("Input", true), ("Output", true), ("Cache create", true),
-        ("Cache read", true), ("Commits", true), ("CI pass %", true), ("Skills", false),
+        ("Cache read", true), ("Commits", true), ("CI pass %", true), ("Skills", false), ("Repository", false),
     ];
 
     /// <summary>The sessions table: one row per record; each cell is [shown text, sort key].</summary>
@@ -206,8 +208,102 @@ public static class AnalyticsDashboard
             Cell(w, AnalyticsFormat.Count(r.CommitsCount), r.CommitsCount);
             Cell(w, r.CiPassRate is { } ci ? AnalyticsFormat.Percent(ci) : null, r.CiPassRate);
             Cell(w, r.SkillsUsed.Replace(",", ", "));
+            Cell(w, r.Repository);
             w.WriteEndArray();
         }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// What the page's filter (repository, period) needs to redraw the charts and hide table rows: one row per record, in
+    /// the table's order, with its repository, month (UTC, of the session start), day, start instant, target, tokens,
+    /// cost, skills and models, plus the targets' labels and outcomes. The unfiltered charts come from "charts" (the
+    /// report's own figures); a filtered view adds these rows up the same way (the browser test checks both agree).
+    /// </summary>
+    private static void WriteFacts(Utf8JsonWriter w, AnalyticsSummary summary)
+    {
+        var repositories = summary.Records.Select(r => r.Repository).Where(r => !string.IsNullOrEmpty(r)).Select(r => r!)
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var months = summary.Records.Select(AnalyticsParquetDataset.MonthOf).Where(m => m is not null).Select(m => m!).Distinct().Order(StringComparer.Ordinal).ToList();
+        var targetIndex = summary.Targets
+            .Select((t, i) => (Key: (t.Kind, t.Kind == TargetKind.Local ? "" : t.Repository?.ToLowerInvariant() ?? "", t.Kind == TargetKind.Local ? t.Branch ?? "" : "", t.Number ?? 0), Index: i))
+            .ToDictionary(x => x.Key, x => x.Index);
+        var skills = new List<string>();
+        var models = new List<string>();
+        int IndexOf(List<string> names, string name)
+        {
+            var i = names.IndexOf(name);
+            if (i >= 0) return i;
+            names.Add(name);
+            return names.Count - 1;
+        }
+
+        w.WriteStartObject("facts");
+        w.WriteStartArray("repositories");
+        foreach (var r in repositories) w.WriteStringValue(Shown(r));
+        w.WriteEndArray();
+        w.WriteStartArray("months");
+        foreach (var m in months) w.WriteStringValue(m);
+        w.WriteEndArray();
+        w.WriteStartArray("targets");
+        foreach (var t in summary.Targets)
+        {
+            w.WriteStartObject();
+            w.WriteString("label", Shown(t.Label));
+            w.WriteString("title", Shown(t.Title ?? ""));
+            w.WriteString("kind", t.Kind.ToString());
+            w.WriteString("outcome", t.Outcome.ToString());
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("rows");
+        foreach (var r in summary.Records)
+        {
+            w.WriteStartObject();
+            var repository = repositories.FindIndex(x => string.Equals(x, r.Repository, StringComparison.OrdinalIgnoreCase));
+            w.WriteNumber("repository", repository);
+            if (AnalyticsParquetDataset.MonthOf(r) is { } month) w.WriteString("month", month); else w.WriteNull("month");
+            if (r.SessionStarted is { } started)
+            {
+                w.WriteString("day", AnalyticsFormat.Date(DateOnly.FromDateTime(started.UtcDateTime)));
+                w.WriteNumber("started", started.ToUnixTimeMilliseconds());
+            }
+            w.WriteNumber("target", targetIndex[AnalyticsSummary.TargetKeyOf(r)]);
+            w.WriteStartArray("tokens");
+            w.WriteNumberValue(r.TotalInputTokens);
+            w.WriteNumberValue(r.TotalOutputTokens);
+            w.WriteNumberValue(r.TotalCacheCreate);
+            w.WriteNumberValue(r.TotalCacheRead);
+            w.WriteEndArray();
+            w.WriteNumber("cost", r.EstimatedCostUsd);
+            w.WriteStartArray("skills");
+            foreach (var (skill, invocations, _) in AnalyticsSummary.SkillUses(r, NullDiagnostics.Instance))
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(IndexOf(skills, skill));
+                w.WriteNumberValue(invocations);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("models");
+            foreach (var m in SessionModelRows.For(r))
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(IndexOf(models, m.Model));
+                w.WriteNumberValue(m.CostUsd ?? 0m);
+                w.WriteNumberValue(m.TotalTokens);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("skills");
+        foreach (var skill in skills) w.WriteStringValue(Shown(skill));
+        w.WriteEndArray();
+        w.WriteStartArray("models");
+        foreach (var model in models) w.WriteStringValue(Shown(model));
         w.WriteEndArray();
         w.WriteEndObject();
     }

@@ -171,7 +171,7 @@ public sealed class AnalyticsSummary
             .ToList();
     }
 
-    private static string Describe(SessionAnalyticsRecord r) => KindOf(r) switch
+    internal static string Describe(SessionAnalyticsRecord r) => KindOf(r) switch
     {
         TargetKind.PullRequest => $"PR #{r.PrNumber}",
         TargetKind.Issue => $"issue #{r.PrNumber}",
@@ -201,13 +201,11 @@ public sealed class AnalyticsSummary
     private static List<TargetSummary> BuildTargets(IReadOnlyList<SessionAnalyticsRecord> records, bool severalRepositories)
     {
         return records
-            .GroupBy(r => KindOf(r) == TargetKind.Local
-                ? (TargetKind.Local, "", r.Branch ?? "", 0)
-                : (KindOf(r), r.Repository?.ToLowerInvariant() ?? "", "", r.PrNumber!.Value))
+            .GroupBy(TargetKeyOf)
             .Select(g =>
             {
                 var first = g.First();
-                var kind = g.Key.Item1;
+                var kind = g.Key.Kind;
                 var repoPrefix = severalRepositories && !string.IsNullOrEmpty(first.Repository) ? first.Repository + " " : "";
                 var label = kind switch
                 {
@@ -268,36 +266,41 @@ public sealed class AnalyticsSummary
         ModelSummary Get(string model) => byModel.TryGetValue(model, out var m) ? m : byModel[model] = new ModelSummary { Model = model };
 
         foreach (var r in records)
-        {
-            var perModel = ParseObject(r.PerModelUsage, "per-model usage", r, diagnostics);
-            if (perModel is not null && perModel.Count > 0)
+            foreach (var row in SessionModelRows.For(r, diagnostics))
             {
-                foreach (var (model, usage) in perModel)
-                {
-                    var m = Get(model);
-                    m.Sessions++;
-                    m.InputTokens = checked(m.InputTokens + Long(usage, "in"));
-                    m.OutputTokens = checked(m.OutputTokens + Long(usage, "out"));
-                    m.CacheCreateTokens = checked(m.CacheCreateTokens + Long(usage, "cache_create"));
-                    m.CacheReadTokens = checked(m.CacheReadTokens + Long(usage, "cache_read"));
-                    if (usage.TryGetProperty("cost_usd", out var c) && c.ValueKind == JsonValueKind.Number) m.CostUsd = checked(m.CostUsd + c.GetDecimal());
-                    else m.UnpricedSessions++;
-                }
-                continue;
+                var m = Get(row.Model);
+                m.Sessions++;
+                m.InputTokens = checked(m.InputTokens + row.InputTokens);
+                m.OutputTokens = checked(m.OutputTokens + row.OutputTokens);
+                m.CacheCreateTokens = checked(m.CacheCreateTokens + row.CacheCreateTokens);
+                m.CacheReadTokens = checked(m.CacheReadTokens + row.CacheReadTokens);
+                if (row.CostUsd is { } cost) m.CostUsd = checked(m.CostUsd + cost);
+                else m.UnpricedSessions++;
             }
-            var models = r.ModelsUsed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (models.Length == 0 && r.TotalTokens == 0) continue;
-            // One model: the session's totals are that model's, exactly. Several: the CSV does not say how they split.
-            var bucket = Get(models.Length == 1 ? models[0] : UnsplitModels);
-            bucket.Sessions++;
-            bucket.InputTokens = checked(bucket.InputTokens + r.TotalInputTokens);
-            bucket.OutputTokens = checked(bucket.OutputTokens + r.TotalOutputTokens);
-            bucket.CacheCreateTokens = checked(bucket.CacheCreateTokens + r.TotalCacheCreate);
-            bucket.CacheReadTokens = checked(bucket.CacheReadTokens + r.TotalCacheRead);
-            bucket.CostUsd = checked(bucket.CostUsd + r.EstimatedCostUsd);
-        }
         return byModel.Values.OrderByDescending(m => m.CostUsd).ThenByDescending(m => m.TotalTokens).ThenBy(m => m.Model, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// The skills a record used: those of its per-skill JSON (with their invocation count and usage), then those only
+    /// listed in skills_used (one invocation each). The report's skill table and the dashboard's filtered chart both
+    /// add these up.
+    /// </summary>
+    internal static List<(string Skill, int Invocations, JsonElement? Usage)> SkillUses(SessionAnalyticsRecord r, IDiagnostics diagnostics)
+    {
+        var perSkill = SessionModelRows.ParseObject(r.PerSkillTokens, "per-skill tokens", r, diagnostics) ?? [];
+        var listed = r.SkillsUsed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return perSkill.Keys.Concat(listed.Where(s => !perSkill.ContainsKey(s))).Distinct(StringComparer.Ordinal)
+            .Select(name => perSkill.TryGetValue(name, out var usage)
+                ? (name, usage.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 1, (JsonElement?)usage)
+                : (name, 1, null))
+            .ToList();
+    }
+
+    /// <summary>Which target (PR, issue, or local branch) a record counts towards: the grouping of <see cref="Targets"/>.</summary>
+    internal static (TargetKind Kind, string Repository, string Branch, int Number) TargetKeyOf(SessionAnalyticsRecord r) =>
+        KindOf(r) == TargetKind.Local
+            ? (TargetKind.Local, "", r.Branch ?? "", 0)
+            : (KindOf(r), r.Repository?.ToLowerInvariant() ?? "", "", r.PrNumber!.Value);
 
     private static List<SkillSummary> BuildSkills(IReadOnlyList<SessionAnalyticsRecord> records, IReadOnlyList<TargetSummary> targets, IDiagnostics diagnostics)
     {
@@ -307,26 +310,22 @@ public sealed class AnalyticsSummary
         var prsBySkill = new Dictionary<string, HashSet<(string, int)>>(StringComparer.Ordinal);
         foreach (var r in records)
         {
-            var perSkill = ParseObject(r.PerSkillTokens, "per-skill tokens", r, diagnostics) ?? [];
-            var listed = r.SkillsUsed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var names = perSkill.Keys.Concat(listed.Where(s => !perSkill.ContainsKey(s))).Distinct(StringComparer.Ordinal);
-            foreach (var name in names)
+            foreach (var (name, invocations, usage) in SkillUses(r, diagnostics))
             {
                 if (!bySkill.TryGetValue(name, out var s)) bySkill[name] = s = new SkillSummary { Skill = name };
                 s.Sessions++;
-                if (perSkill.TryGetValue(name, out var usage))
+                s.Invocations = checked(s.Invocations + invocations);
+                if (usage is { } u)
                 {
-                    s.Invocations = checked(s.Invocations + (usage.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 1));
-                    s.InputTokens = checked(s.InputTokens + Long(usage, "in"));
-                    s.OutputTokens = checked(s.OutputTokens + Long(usage, "out"));
-                    switch (usage.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null)
+                    s.InputTokens = checked(s.InputTokens + SessionModelRows.Long(u, "in"));
+                    s.OutputTokens = checked(s.OutputTokens + SessionModelRows.Long(u, "out"));
+                    switch (u.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null)
                     {
                         case "pass": s.PassedSessions++; break;
                         case "fail": s.FailedSessions++; break;
                         case "partial": s.PartialSessions++; break;
                     }
                 }
-                else s.Invocations += 1;
                 if (KindOf(r) == TargetKind.PullRequest)
                 {
                     if (!prsBySkill.TryGetValue(name, out var prs)) prsBySkill[name] = prs = [];
@@ -341,28 +340,6 @@ public sealed class AnalyticsSummary
         }
         return bySkill.Values.OrderByDescending(s => s.Invocations).ThenBy(s => s.Skill, StringComparer.Ordinal).ToList();
     }
-
-    private static Dictionary<string, JsonElement>? ParseObject(string? json, string what, SessionAnalyticsRecord r, IDiagnostics diagnostics)
-    {
-        if (string.IsNullOrWhiteSpace(json)) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("not a JSON object");
-            var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var p in doc.RootElement.EnumerateObject())
-                if (p.Value.ValueKind == JsonValueKind.Object) result[p.Name] = p.Value.Clone();
-            return result;
-        }
-        catch (JsonException e)
-        {
-            diagnostics.Warning($"Session {r.SessionId} ({Describe(r)}): the {what} are not valid JSON ({e.Message}); left out of the tables.");
-            return null;
-        }
-    }
-
-    private static long Long(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : 0;
 }
 
 public enum TargetKind

@@ -7,8 +7,9 @@ namespace SessionAnalytics.Core.Export;
 
 /// <summary>
 /// One session's figures for one pull request or issue: a row of the design's <c>analytics.csv</c>.
-/// The first 29 properties are the design's CSV columns in its order (<see cref="CsvColumns"/>); the properties
-/// after them are extra detail the reports use and the CSV leaves out. Flat scalars only, so
+/// The first 29 properties are the design's CSV columns in its order (<see cref="CsvColumns"/>); the first property
+/// after them, <see cref="Repository"/>, is the CSV's 30th column (<see cref="CsvFileColumns"/>); the rest is extra
+/// detail the reports and the Parquet dataset use and the CSV leaves out. Flat scalars only, so
 /// <c>Where-Object</c>, <c>Sort-Object</c> and <c>Export-Csv</c> behave as a user expects.
 /// GitHub-derived columns are null when the data is absent (local sessions, a failed API call).
 /// </summary>
@@ -25,6 +26,13 @@ public sealed record SessionAnalyticsRecord
         "problems_count", "problems_resolved", "review_comments", "lines_added", "lines_removed",
         "time_to_merge_hours", "acceptance_status",
     ];
+
+    /// <summary>
+    /// The columns of analytics.csv: the design's 29, then <c>repository</c> (owner/name), so the same PR number in two
+    /// repositories stays two PRs when the file is read back. A CSV written before the column existed still reads
+    /// (its records have no repository).
+    /// </summary>
+    public static IReadOnlyList<string> CsvFileColumns { get; } = [.. CsvColumns, "repository"];
 
     // ---- the 29 CSV columns, in the design's order ----
 
@@ -72,10 +80,13 @@ public sealed record SessionAnalyticsRecord
     /// <summary>PRs: merged, closed or open. Issues: completed, not_planned, closed or open.</summary>
     public string? AcceptanceStatus { get; init; }
 
+    // ---- the CSV's 30th column ----
+
+    /// <summary>"owner/name" of the PR/issue (<c>repository</c>); null for local sessions.</summary>
+    public string? Repository { get; init; }
+
     // ---- extra detail, not in the CSV ----
 
-    /// <summary>"owner/name" of the PR/issue.</summary>
-    public string? Repository { get; init; }
     /// <summary>The session's project (the name of its working folder).</summary>
     public string? Project { get; init; }
     /// <summary>The session's git branch.</summary>
@@ -172,7 +183,9 @@ public sealed record SessionAnalyticsRecord
                     w.WriteNumber("out", m.OutputTokens);
                     w.WriteNumber("cache_create", m.CacheCreationTokens);
                     w.WriteNumber("cache_read", m.CacheReadTokens);
-                    if (m.CostUsd is decimal c) w.WriteNumber("cost_usd", Math.Round(c, 4)); else w.WriteNull("cost_usd");
+                    // Unrounded, so a session's model costs add up to its cost exactly (the dataset's long table
+                    // sums to the sessions table). Comments round them to 4 decimals (SessionStatsJson).
+                    if (m.CostUsd is decimal c) w.WriteNumber("cost_usd", c); else w.WriteNull("cost_usd");
                     w.WriteEndObject();
                 }
             }),

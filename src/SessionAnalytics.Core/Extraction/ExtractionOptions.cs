@@ -21,7 +21,30 @@ public sealed class ExtractionOptions
     /// <summary>GitHub's search returns at most this many results per query, whatever total it reports.</summary>
     public const int GitHubSearchResultLimit = 1000;
 
-    public required IReadOnlyList<RepositoryRef> Repositories { get; init; }
+    /// <summary>Repositories searched one by one (<c>repo:</c>); wildcards are resolved before (<see cref="RepositorySelection"/>).</summary>
+    public IReadOnlyList<RepositoryRef> Repositories { get; init; } = [];
+
+    /// <summary>Organizations (or users) searched as a whole (<c>org:</c>): every repository of theirs the token can see.</summary>
+    public IReadOnlyList<string> Organizations { get; init; } = [];
+
+    /// <summary>
+    /// Where the extraction remembers what it read (<see cref="ExtractionStateStore"/>), so a re-run of a range reads
+    /// only the PRs/issues that changed; null reads everything every time.
+    /// </summary>
+    public ExtractionStateStore? State { get; init; }
+
+    /// <summary>
+    /// How far before the previous run's start a re-run looks for changes (<c>updated:&gt;=</c>): covers GitHub's search
+    /// index lag and clock skew between this machine and GitHub.
+    /// </summary>
+    public TimeSpan ChangeOverlap { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A PR closed or merged less than this long before it was read may still get CI results (a run that was in progress);
+    /// until then a re-run refreshes its CI runs (one request) even when the PR did not change. GitHub-hosted jobs end
+    /// within 6 hours.
+    /// </summary>
+    public TimeSpan CiSettleTime { get; init; } = TimeSpan.FromHours(6);
 
     /// <summary>PRs and issues created at or after this instant (GitHub search's <c>created:</c> qualifier, whole seconds).</summary>
     public required DateTimeOffset From { get; init; }
@@ -50,6 +73,9 @@ public sealed class ExtractionOptions
 
     /// <summary>PRs/issues read at the same time.</summary>
     public int ThrottleLimit { get; init; } = DefaultThrottleLimit;
+
+    /// <summary>This machine's clock (UTC); tests pass the fake GitHub's clock, whose timestamps are fixed.</summary>
+    internal Func<DateTimeOffset> Clock { get; init; } = () => DateTimeOffset.UtcNow;
 
     /// <summary>The search cap the date range is split against; GitHub's 1,000 except in tests with a smaller fake cap.</summary>
     internal int SearchResultLimit { get; init; } = GitHubSearchResultLimit;

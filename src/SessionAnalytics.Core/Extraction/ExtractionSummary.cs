@@ -46,7 +46,7 @@ public sealed class ExtractionSummary
 
     public ExtractionSummary(ExtractionOptions options)
     {
-        Repository = string.Join(", ", options.Repositories.Select(r => r.FullName));
+        Repository = string.Join(", ", options.Repositories.Select(r => r.FullName).Concat(options.Organizations.Select(o => $"organization {o}")));
         From = options.From;
         To = options.To;
         Targets = options.Targets;
@@ -66,6 +66,11 @@ public sealed class ExtractionSummary
     public int IssuesFound { get; internal set; }
     /// <summary>PRs/issues whose comments were read.</summary>
     public int ItemsRead => Volatile.Read(ref _itemsRead);
+    /// <summary>
+    /// PRs/issues of <see cref="ItemsRead"/> that had not changed since an earlier run read them (same GitHub
+    /// updated_at): their records came from the extraction state, at no request (or one, to refresh an open PR's CI).
+    /// </summary>
+    public int ItemsUnchanged => Volatile.Read(ref _itemsUnchanged);
     /// <summary>PRs/issues whose comments could not be read (an error was written for each).</summary>
     public int ItemsFailed => Volatile.Read(ref _itemsFailed);
     /// <summary>PRs/issues not read because the extraction stopped (rate limit, Ctrl+C).</summary>
@@ -116,19 +121,21 @@ public sealed class ExtractionSummary
     public CellList<string> Notes => BuildNotes();
 
     public override string ToString() =>
-        $"{ItemsRead} of {PullRequestsFound + IssuesFound} PRs/issues read, {Sessions} sessions, {LeftOutComments} comments left out; "
+        $"{ItemsRead} of {PullRequestsFound + IssuesFound} PRs/issues read{(ItemsUnchanged > 0 ? $" ({ItemsUnchanged} unchanged since an earlier run)" : "")}, {Sessions} sessions, {LeftOutComments} comments left out; "
         + $"{Requests} requests ({RequestsPerItem.ToString("0.##", CultureInfo.InvariantCulture)} per PR/issue, {RevalidatedShare.ToString("0.#", CultureInfo.InvariantCulture)}% revalidated)"
         + (Stopped ? "; stopped early" : "");
 
     private int _itemsRead;
+    private int _itemsUnchanged;
     private int _itemsFailed;
     private int _pullRequestsWithSessions;
     private int _issuesWithSessions;
     private int _sessions;
 
-    internal void ItemRead(bool isPullRequest, int sessions, int requests)
+    internal void ItemRead(bool isPullRequest, int sessions, int requests, bool unchanged = false)
     {
         Interlocked.Increment(ref _itemsRead);
+        if (unchanged) Interlocked.Increment(ref _itemsUnchanged);
         Interlocked.Add(ref _sessions, sessions);
         if (sessions > 0) Interlocked.Increment(ref isPullRequest ? ref _pullRequestsWithSessions : ref _issuesWithSessions);
         lock (_gate) _requestsPerItem.Add(requests);
@@ -183,6 +190,8 @@ public sealed class ExtractionSummary
         };
         var withData = PullRequestsWithSessions + IssuesWithSessions;
         notes.Add($"Extracted from GitHub: {what} created {Day(From)} to {Day(To)} in {Repository}; {withData} with session comments.");
+        if (ItemsUnchanged > 0)
+            notes.Add($"{ItemsUnchanged} of them had not changed since an earlier extraction read them; their records were taken from it.");
         if (TrustedAuthors.Count > 0)
             notes.Add($"Only session comments by {string.Join(", ", TrustedAuthors)} were counted (-TrustedAuthor).");
 

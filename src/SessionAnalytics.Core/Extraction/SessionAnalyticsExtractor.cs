@@ -60,6 +60,8 @@ public sealed class SessionAnalyticsExtractor
     private readonly DateTimeOffset _from;
     private readonly DateTimeOffset _to;
     private readonly Dictionary<(string Repository, int Number), IReadOnlyList<GitHubComment>> _listedComments = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Work, ItemState?> _outcomes = new();
+    private readonly List<ScopeRun> _scopes = [];
     private int _stopped;
     private EngineError? _stopError;
     private int _started;
@@ -69,7 +71,8 @@ public sealed class SessionAnalyticsExtractor
     {
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Repositories.Count == 0) throw new ArgumentException("At least one repository is required.", nameof(options));
+        if (options.Repositories.Count == 0 && options.Organizations.Count == 0)
+            throw new ArgumentException("At least one repository or organization is required.", nameof(options));
         if (options.Targets == ExtractionTargets.None) throw new ArgumentException("Choose pull requests, issues or both.", nameof(options));
         if (options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
         _from = WholeSeconds(options.From);
@@ -100,33 +103,35 @@ public sealed class SessionAnalyticsExtractor
         using var workersDone = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         try
         {
-            var items = await FindAsync(cancellation).ConfigureAwait(false);
-            Summary.PullRequestsFound = items.Count(i => i.IsPullRequest);
-            Summary.IssuesFound = items.Count - Summary.PullRequestsFound;
+            var work = await FindAsync(cancellation).ConfigureAwait(false);
+            Summary.PullRequestsFound = work.Count(w => w.Item.IsPullRequest);
+            Summary.IssuesFound = work.Count - Summary.PullRequestsFound;
             Summary.SearchRequests = _api.RequestCounter?.Requests ?? 0;
             _diagnostics.Verbose($"Found {Summary.PullRequestsFound} PRs and {Summary.IssuesFound} issues created {Iso(_from)} to {Iso(_to)} "
-                                 + $"in {Summary.Repository} with {Summary.SearchRequests} search requests.");
-            await ListCommentsAsync(items, cancellation).ConfigureAwait(false);
-            Summary.CommentListingRequests = (_api.RequestCounter?.Requests ?? 0) - Summary.SearchRequests;
+                                 + $"in {Summary.Repository} with {Summary.SearchRequests} requests"
+                                 + (work.Any(w => w.Reuse is not null) ? $"; {work.Count(w => w.Reuse is not null)} of them unchanged since an earlier run." : "."));
+            var before = _api.RequestCounter?.Requests ?? 0;
+            await ListCommentsAsync(work.Where(w => w.Reuse is null).Select(w => w.Item).ToList(), cancellation).ConfigureAwait(false);
+            Summary.CommentListingRequests = (_api.RequestCounter?.Requests ?? 0) - before;
 
-            var slots = items.Select(_ => new TaskCompletionSource<IReadOnlyList<SessionAnalyticsRecord>>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+            var slots = work.Select(_ => new TaskCompletionSource<IReadOnlyList<SessionAnalyticsRecord>>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
             var next = -1;
             async Task Work()
             {
                 while (!IsStopped && !workersDone.IsCancellationRequested)
                 {
                     var i = Interlocked.Increment(ref next);
-                    if (i >= items.Count) return;
-                    try { slots[i].TrySetResult(await ReadItemAsync(items[i], workersDone.Token).ConfigureAwait(false)); }
+                    if (i >= work.Count) return;
+                    try { slots[i].TrySetResult(await ReadItemAsync(work[i], workersDone.Token).ConfigureAwait(false)); }
                     catch (OperationCanceledException e)
                     {
                         slots[i].TrySetCanceled(e.CancellationToken);
                         return;
                     }
-                    ReportProgress(items.Count);
+                    ReportProgress(work.Count);
                 }
             }
-            var workers = Task.WhenAll(Enumerable.Range(0, Math.Min(_options.ThrottleLimit, Math.Max(items.Count, 1))).Select(_ => Task.Run(Work, CancellationToken.None)));
+            var workers = Task.WhenAll(Enumerable.Range(0, Math.Min(_options.ThrottleLimit, Math.Max(work.Count, 1))).Select(_ => Task.Run(Work, CancellationToken.None)));
             // PRs never started (stopped, cancelled) give no records; the reader below must not wait for them forever.
             _ = workers.ContinueWith(_ => { foreach (var slot in slots) slot.TrySetResult(NoRecords); }, CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -136,6 +141,7 @@ public sealed class SessionAnalyticsExtractor
                     yield return record;
             await workers.ConfigureAwait(false);
             cancellation.ThrowIfCancellationRequested();
+            await SaveStateAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -151,31 +157,110 @@ public sealed class SessionAnalyticsExtractor
 
     // ---------------------------------------------------------------- find
 
-    private async Task<List<GitHubIssueSummary>> FindAsync(CancellationToken cancellation)
+    /// <summary>One search scope of the run: a repository (<c>repo:</c>) or an organization (<c>org:</c>), with its remembered state.</summary>
+    private sealed class ScopeRun(string qualifier, RepositoryRef? repository, string? organization)
     {
-        var all = new List<GitHubIssueSummary>();
-        var seen = new HashSet<(string, int)>();
-        foreach (var repository in _options.Repositories)
+        public string Qualifier { get; } = qualifier;
+        public RepositoryRef? Repository { get; } = repository;
+        public string? Organization { get; } = organization;
+        public string Name => Repository?.FullName ?? Organization!;
+        public ExtractionScopeState? State { get; set; }
+        /// <summary>The search of the whole range ended without an error (so the range can be remembered as searched).</summary>
+        public bool Complete { get; set; }
+        public DateTimeOffset StartedAt { get; set; }
+    }
+
+    /// <summary>A PR/issue to read, or (<see cref="Reuse"/>) to take from the state because it has not changed.</summary>
+    private sealed record Work(GitHubIssueSummary Item, ItemState? Reuse, ScopeRun Scope);
+
+    private async Task<List<Work>> FindAsync(CancellationToken cancellation)
+    {
+        var all = new List<Work>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var scopes = _options.Repositories.Select(r => new ScopeRun("repo:" + r.FullName, r, null))
+            .Concat(_options.Organizations.Select(o => new ScopeRun("org:" + o, null, o)));
+        foreach (var scope in scopes)
         {
             if (IsStopped) break;
-            var found = new List<GitHubIssueSummary>();
-            try { await SearchRangeAsync(repository, _from, _to, found, cancellation).ConfigureAwait(false); }
-            catch (EngineException e) when (IsRateLimit(e.Error)) { Stop(e.Error); }
+            _scopes.Add(scope);
+            List<Work> found;
+            try { found = await FindInScopeAsync(scope, cancellation).ConfigureAwait(false); }
+            catch (EngineException e) when (IsRateLimit(e.Error))
+            {
+                Stop(e.Error);
+                continue;
+            }
             // A rejected token fails every repository the same way: stop the command instead of repeating it.
             catch (EngineException e) when (e.Error.ErrorId == GitHubErrors.AuthenticationFailed) { throw; }
             catch (EngineException e)
             {
                 _diagnostics.Error(e.Error);
-                Summary.SearchNote($"{repository} could not be searched ({e.Error.ErrorId}); it is missing from the report.");
+                Summary.SearchNote($"{scope.Name} could not be searched ({e.Error.ErrorId}); it is missing from the report.");
                 continue;
             }
-            foreach (var item in found.OrderBy(i => i.CreatedAt).ThenBy(i => i.Number))
-                if (seen.Add((item.Repository.FullName.ToUpperInvariant(), item.Number))) all.Add(item);
+            foreach (var w in found.OrderBy(w => w.Item.CreatedAt).ThenBy(w => w.Item.Repository.FullName, StringComparer.OrdinalIgnoreCase).ThenBy(w => w.Item.Number))
+                if (seen.Add(ExtractionScopeState.ItemKey(w.Item.Repository.FullName, w.Item.Number))) all.Add(w);
         }
         return all;
     }
 
-    private async Task SearchRangeAsync(RepositoryRef repository, DateTimeOffset from, DateTimeOffset to, List<GitHubIssueSummary> into, CancellationToken cancellation)
+    /// <summary>
+    /// The PRs/issues of one scope: with no state, or a range the state has not searched, every item the search finds
+    /// (items whose updated_at equals the remembered one are taken from the state all the same); with a range searched
+    /// before, only the items updated since that search (less <see cref="ExtractionOptions.ChangeOverlap"/>), the others
+    /// from the state.
+    /// </summary>
+    private async Task<List<Work>> FindInScopeAsync(ScopeRun scope, CancellationToken cancellation)
+    {
+        scope.StartedAt = _options.Clock();
+        if (_options.State is { } store)
+            scope.State = store.Load(ExtractionStateStore.KeyOf(_api.ApiUrl, scope.Qualifier, _options.TrustedAuthors, _options.IntegrationLogin), scope.Qualifier);
+        var state = scope.State;
+        var window = state?.Covering(_from, _to, _options.Targets);
+        var since = window is null ? (DateTimeOffset?)null : WholeSeconds(window.AsOf - _options.ChangeOverlap);
+
+        var found = new List<GitHubIssueSummary>();
+        await SearchRangeAsync(scope, _from, _to, since, found, cancellation).ConfigureAwait(false);
+        scope.Complete = true;
+        if (state is null) return found.Select(i => new Work(i, null, scope)).ToList();
+
+        // What the state may give: items created in the range, of the kinds wanted, in repositories the token still sees.
+        var remembered = state.Items.Values.Where(i => i.CreatedAt >= _from && i.CreatedAt <= _to && (i.IsPullRequest
+            ? _options.Targets.HasFlag(ExtractionTargets.PullRequests) : _options.Targets.HasFlag(ExtractionTargets.Issues))).ToList();
+        if (scope.Organization is { } organization && remembered.Count > 0)
+        {
+            var visible = (await _api.ListOwnerRepositoriesAsync(organization, cancellation).ConfigureAwait(false))
+                .Select(r => r.Repository.FullName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var gone in remembered.Where(i => !visible.Contains(i.Repository)).ToList())
+            {
+                state.Items.Remove(ExtractionScopeState.ItemKey(gone.Repository, gone.Number));
+                remembered.Remove(gone);
+            }
+        }
+        var readerChanged = remembered.Any(i => i.NeedsReader) && !string.Equals(await PublisherAsync(cancellation).ConfigureAwait(false), state.Reader, StringComparison.OrdinalIgnoreCase);
+
+        bool Reusable(ItemState s, DateTimeOffset? updatedAt) => updatedAt == s.UpdatedAt && !(s.NeedsReader && readerChanged);
+        var work = new List<Work>();
+        var searched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in found)
+        {
+            var key = ExtractionScopeState.ItemKey(item.Repository.FullName, item.Number);
+            searched.Add(key);
+            work.Add(new Work(item, state.Items.TryGetValue(key, out var s) && item.UpdatedAt is { } updated && Reusable(s, updated) ? s : null, scope));
+        }
+        if (since is not null)
+            foreach (var s in remembered.Where(s => !searched.Contains(ExtractionScopeState.ItemKey(s.Repository, s.Number))))
+            {
+                if (!RepositoryRef.TryParse(s.Repository, out var repository)) continue;
+                var item = new GitHubIssueSummary(repository, s.Number, s.IsPullRequest, s.Title, null, "", null, s.CreatedAt, null, null, s.CommentCount, null) { UpdatedAt = s.UpdatedAt };
+                // Not updated since the last search: unchanged, unless its records depended on a reader who is not this one.
+                work.Add(new Work(item, Reusable(s, s.UpdatedAt) ? s : null, scope));
+            }
+        return work;
+    }
+
+    private async Task SearchRangeAsync(ScopeRun scope, DateTimeOffset from, DateTimeOffset to, DateTimeOffset? updatedSince, List<GitHubIssueSummary> into,
+        CancellationToken cancellation)
     {
         var kind = _options.Targets switch
         {
@@ -183,22 +268,23 @@ public sealed class SessionAnalyticsExtractor
             ExtractionTargets.Issues => " is:issue",
             _ => "",
         };
-        var query = $"repo:{repository.FullName}{kind} created:{Iso(from)}..{Iso(to)}";
-        _diagnostics.Progress(ProgressActivity, $"Searching {repository}: created {Iso(from)}..{Iso(to)}", -1);
-        var page = await _api.SearchIssuesAsync(repository, query, null, cancellation).ConfigureAwait(false);
+        var query = $"{scope.Qualifier}{kind} created:{Iso(from)}..{Iso(to)}" + (updatedSince is { } u ? $" updated:>={Iso(u)}" : "");
+        var changed = updatedSince is null ? "" : $", updated since {Iso(updatedSince.Value)}";
+        _diagnostics.Progress(ProgressActivity, $"Searching {scope.Name}: created {Iso(from)}..{Iso(to)}{changed}", -1);
+        var page = await _api.SearchIssuesAsync(scope.Repository, scope.Name, query, null, cancellation).ConfigureAwait(false);
         var limit = _options.SearchResultLimit;
         if (page.TotalCount > limit && to > from)
         {
             var middle = from.AddSeconds(Math.Floor((to - from).TotalSeconds / 2));
-            _diagnostics.Verbose($"GitHub search: {page.TotalCount} results for {Iso(from)}..{Iso(to)} in {repository}, more than the {limit} one query returns; "
+            _diagnostics.Verbose($"GitHub search: {page.TotalCount} results for {Iso(from)}..{Iso(to)} in {scope.Name}, more than the {limit} one query returns; "
                                  + $"splitting at {Iso(middle)}.");
-            await SearchRangeAsync(repository, from, middle, into, cancellation).ConfigureAwait(false);
-            await SearchRangeAsync(repository, middle.AddSeconds(1), to, into, cancellation).ConfigureAwait(false);
+            await SearchRangeAsync(scope, from, middle, updatedSince, into, cancellation).ConfigureAwait(false);
+            await SearchRangeAsync(scope, middle.AddSeconds(1), to, updatedSince, into, cancellation).ConfigureAwait(false);
             return;
         }
         if (page.TotalCount > limit)
         {
-            var message = $"GitHub search found {page.TotalCount} PRs/issues created in the second {Iso(from)} in {repository} but returns only {limit}; "
+            var message = $"GitHub search found {page.TotalCount} PRs/issues created in the second {Iso(from)} in {scope.Name} but returns only {limit}; "
                           + $"{page.TotalCount - limit} of them are not read.";
             _diagnostics.Warning(message);
             Summary.SearchNote(message);
@@ -210,7 +296,7 @@ public sealed class SessionAnalyticsExtractor
         {
             if (page.IncompleteResults)
             {
-                var message = $"GitHub search timed out and returned incomplete results for {Iso(from)}..{Iso(to)} in {repository} (page {pages}); run the command again to read the rest.";
+                var message = $"GitHub search timed out and returned incomplete results for {Iso(from)}..{Iso(to)} in {scope.Name} (page {pages}); run the command again to read the rest.";
                 _diagnostics.Warning(message);
                 Summary.SearchNote(message);
             }
@@ -219,8 +305,37 @@ public sealed class SessionAnalyticsExtractor
             if (page.Next is null || count >= wanted || page.Items.Count == 0) break;
             cancellation.ThrowIfCancellationRequested();
             pages++;
-            _diagnostics.Progress(ProgressActivity, $"Searching {repository}: created {Iso(from)}..{Iso(to)}, page {pages}", -1);
-            page = await _api.SearchIssuesAsync(repository, query, page.Next, cancellation).ConfigureAwait(false);
+            _diagnostics.Progress(ProgressActivity, $"Searching {scope.Name}: created {Iso(from)}..{Iso(to)}{changed}, page {pages}", -1);
+            page = await _api.SearchIssuesAsync(scope.Repository, scope.Name, query, page.Next, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Remembers, per scope, the items read (their updated_at and records) and forgets those that failed; a scope whose
+    /// search completed and whose items were all read also remembers the range as searched at the run's start.
+    /// </summary>
+    private async Task SaveStateAsync()
+    {
+        if (_options.State is not { } store) return;
+        string? reader = null;
+        if (_publisher is { IsCompletedSuccessfully: true } publisher) reader = await publisher.ConfigureAwait(false);
+        foreach (var scope in _scopes.Where(s => s.State is not null))
+        {
+            var state = scope.State!;
+            var allRead = true;
+            foreach (var (work, outcome) in _outcomes.Where(o => o.Key.Scope == scope))
+            {
+                var key = ExtractionScopeState.ItemKey(work.Item.Repository.FullName, work.Item.Number);
+                if (outcome is null)
+                {
+                    state.Items.Remove(key);
+                    allRead = false;
+                }
+                else state.Items[key] = outcome;
+            }
+            if (reader is not null) state.Reader = reader;
+            if (scope.Complete && allRead && !IsStopped) state.AddWindow(new SearchWindow(_from, _to, _options.Targets, scope.StartedAt));
+            store.Save(state);
         }
     }
 
@@ -295,12 +410,21 @@ public sealed class SessionAnalyticsExtractor
 
     // ---------------------------------------------------------------- read
 
-    private async Task<IReadOnlyList<SessionAnalyticsRecord>> ReadItemAsync(GitHubIssueSummary item, CancellationToken cancellation)
+    private async Task<IReadOnlyList<SessionAnalyticsRecord>> ReadItemAsync(Work work, CancellationToken cancellation)
     {
+        var item = work.Item;
         var scope = _api.RequestCounter?.BeginScope();
         try
         {
-            var records = await ReadCommentsAndDetailsAsync(item, cancellation).ConfigureAwait(false);
+            if (work.Reuse is { } remembered)
+            {
+                var kept = await ReuseAsync(item, remembered, cancellation).ConfigureAwait(false);
+                _outcomes[work] = remembered;
+                Summary.ItemRead(item.IsPullRequest, kept.Count, scope?.Requests ?? 0, unchanged: true);
+                return kept;
+            }
+            var (records, outcome) = await ReadCommentsAndDetailsAsync(item, cancellation).ConfigureAwait(false);
+            _outcomes[work] = outcome;
             Summary.ItemRead(item.IsPullRequest, records.Count, scope?.Requests ?? 0);
             return records;
         }
@@ -311,15 +435,50 @@ public sealed class SessionAnalyticsExtractor
         }
         catch (EngineException e)
         {
+            _outcomes[work] = null;
             Failed(item, e.Error);
             return NoRecords;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            _outcomes[work] = null;
             Failed(item, new EngineError(ExtractionFailedErrorId, ErrorKind.InvalidOperation,
                 $"Reading the session comments of {item} failed: {e.Message}", $"{item.Repository}#{item.Number}", e));
             return NoRecords;
         }
+    }
+
+    /// <summary>
+    /// The records remembered for an unchanged item. A PR whose CI could still change without touching its updated_at
+    /// (open when read, or closed less than <see cref="ExtractionOptions.CiSettleTime"/> before) gets its CI runs read
+    /// again (one request, usually a free 304); a failure there keeps the remembered figures and is reported.
+    /// </summary>
+    private async Task<IReadOnlyList<SessionAnalyticsRecord>> ReuseAsync(GitHubIssueSummary item, ItemState remembered, CancellationToken cancellation)
+    {
+        var unsettled = remembered.PullRequest is { HeadRef.Length: > 0 } pr && remembered.Records.Count > 0
+                        && ((pr.MergedAt ?? pr.ClosedAt) is not { } ended || remembered.ReadAt - ended < _options.CiSettleTime);
+        if (unsettled)
+        {
+            var details = remembered.PullRequest!;
+            try
+            {
+                var runs = await _api.ListWorkflowRunsAsync(item.Repository, details.HeadRef!, cancellation).ConfigureAwait(false);
+                var ci = Ci(new GitHubPullRequestDetails(item.Number, "", null, "", details.MergedAt is not null, details.CreatedAt, details.ClosedAt, details.MergedAt,
+                    0, 0, 0, 0, details.HeadRef, null, details.HeadRepository), runs);
+                remembered.Records = remembered.Records.Select(r => r with { CiRuns = ci.Runs, CiPassRate = ci.PassRate }).ToList();
+                remembered.ReadAt = _options.Clock();
+            }
+            catch (EngineException e) when (!IsRateLimit(e.Error))
+            {
+                _diagnostics.Error(e.Error with
+                {
+                    Message = $"{e.Error.Message} The sessions of {item} are kept with the CI figures of the earlier run.",
+                    Target = $"{item.Repository}#{item.Number}",
+                });
+                Summary.Problem(new ExtractionProblem(item.Repository.FullName, item.Number, TypeOf(item), e.Error.ErrorId, e.Error.Message, RecordsKept: true));
+            }
+        }
+        return remembered.Records.Select(r => ExtractionNotes.Attach(r with { }, Summary)).ToList();
     }
 
     private void Failed(GitHubIssueSummary item, EngineError error)
@@ -332,7 +491,7 @@ public sealed class SessionAnalyticsExtractor
         Summary.ItemFailed(new ExtractionProblem(item.Repository.FullName, item.Number, TypeOf(item), error.ErrorId, error.Message, RecordsKept: false));
     }
 
-    private async Task<IReadOnlyList<SessionAnalyticsRecord>> ReadCommentsAndDetailsAsync(GitHubIssueSummary item, CancellationToken cancellation)
+    private async Task<(IReadOnlyList<SessionAnalyticsRecord> Records, ItemState? Outcome)> ReadCommentsAndDetailsAsync(GitHubIssueSummary item, CancellationToken cancellation)
     {
         IReadOnlyList<GitHubComment> comments = item.CommentCount == 0
             ? []
@@ -343,14 +502,38 @@ public sealed class SessionAnalyticsExtractor
             ? await PublisherAsync(cancellation).ConfigureAwait(false)
             : null;
         var sessions = SelectSessions(item, comments, publisher);
-        if (sessions.Count == 0) return NoRecords;
-
-        var target = await DescribeAsync(item, cancellation).ConfigureAwait(false);
-        return sessions.Select(s => ExtractionNotes.Attach(SessionAnalyticsRecord.FromStats(s.Stats, target) with
+        PullRequestState? pr = null;
+        IReadOnlyList<SessionAnalyticsRecord> records = NoRecords;
+        var complete = true;
+        if (sessions.Count > 0)
         {
-            CommentAuthor = s.Comment.AuthorLogin,
-            CommentUrl = s.Comment.HtmlUrl,
-        }, Summary)).ToList();
+            var (target, details, described) = await DescribeAsync(item, cancellation).ConfigureAwait(false);
+            complete = described;
+            if (details is not null) pr = new PullRequestState(details.CreatedAt, details.MergedAt, details.ClosedAt, details.HeadRef, details.HeadRepository);
+            records = sessions.Select(s => ExtractionNotes.Attach(SessionAnalyticsRecord.FromStats(s.Stats, target) with
+            {
+                CommentAuthor = s.Comment.AuthorLogin,
+                CommentUrl = s.Comment.HtmlUrl,
+            }, Summary)).ToList();
+        }
+        // Remembered only when everything was read and GitHub gave an updated_at to compare with next time.
+        var outcome = complete && item.UpdatedAt is { } updated
+            ? new ItemState
+            {
+                Repository = item.Repository.FullName,
+                Number = item.Number,
+                IsPullRequest = item.IsPullRequest,
+                Title = item.Title,
+                CreatedAt = item.CreatedAt,
+                UpdatedAt = updated,
+                CommentCount = item.CommentCount,
+                ReadAt = _options.Clock(),
+                NeedsReader = publisher is not null,
+                PullRequest = pr,
+                Records = [.. records],
+            }
+            : null;
+        return (records, outcome);
     }
 
     /// <summary>
@@ -398,10 +581,10 @@ public sealed class SessionAnalyticsExtractor
     }
 
     /// <summary>The PR/issue's GitHub figures. A failure here keeps the sessions (with empty GitHub columns) and reports an error.</summary>
-    private async Task<PullRequestInfo> DescribeAsync(GitHubIssueSummary item, CancellationToken cancellation)
+    private async Task<(PullRequestInfo Target, GitHubPullRequestDetails? Details, bool Complete)> DescribeAsync(GitHubIssueSummary item, CancellationToken cancellation)
     {
         if (!item.IsPullRequest)
-            return new PullRequestInfo
+            return (new PullRequestInfo
             {
                 Repository = item.Repository.FullName,
                 Number = item.Number,
@@ -412,7 +595,7 @@ public sealed class SessionAnalyticsExtractor
                 StateReason = item.StateReason,
                 CreatedAt = item.CreatedAt,
                 ClosedAt = item.ClosedAt,
-            };
+            }, null, true);
 
         GitHubPullRequestDetails? details = null;
         (int Runs, decimal? PassRate)? ci = null;
@@ -434,7 +617,7 @@ public sealed class SessionAnalyticsExtractor
             Summary.Problem(new ExtractionProblem(item.Repository.FullName, item.Number, TypeOf(item), e.Error.ErrorId, e.Error.Message, RecordsKept: true));
         }
 
-        return new PullRequestInfo
+        return (new PullRequestInfo
         {
             Repository = item.Repository.FullName,
             Number = item.Number,
@@ -450,7 +633,7 @@ public sealed class SessionAnalyticsExtractor
             LinesRemoved = details?.Deletions,
             CiRuns = ci?.Runs,
             CiPassRate = ci?.PassRate,
-        };
+        }, details, details is not null && (ci is not null || details.HeadRef is not { Length: > 0 }));
     }
 
     /// <summary>Completed runs of the head branch (in the head repository) created while the PR was open, and the share that succeeded.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Octokit;
+using SessionAnalytics.Core.Diagnostics;
 
 namespace SessionAnalytics.Core.GitHub;
 
@@ -17,10 +18,13 @@ public sealed partial class GitHubApi
     /// first, 100 per page; <paramref name="page"/> is the previous page's <see cref="GitHubSearchPage.Next"/>.
     /// GitHub returns at most 1,000 results per query however many it counts in <see cref="GitHubSearchPage.TotalCount"/>.
     /// </summary>
-    public async Task<GitHubSearchPage> SearchIssuesAsync(RepositoryRef repository, string query, Uri? page = null, CancellationToken cancellation = default)
+    /// <param name="repository">The repository searched (<c>repo:</c>); null for a search across repositories (<c>org:</c>),
+    /// whose items then name their repository (from their API URL).</param>
+    /// <param name="scope">What is searched, for messages: owner/name or the organization.</param>
+    public async Task<GitHubSearchPage> SearchIssuesAsync(RepositoryRef? repository, string scope, string query, Uri? page = null, CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
-        var what = $"searching {repository} for '{query}'";
+        var what = $"searching {scope} for '{query}'";
         IApiResponse<SearchIssuesResult> response;
         try
         {
@@ -37,10 +41,12 @@ public sealed partial class GitHubApi
             response = await _client.Connection.Get<SearchIssuesResult>(page ?? new Uri("search/issues", UriKind.Relative), parameters, null, Linked(cancellation))
                 .ConfigureAwait(false);
         }
-        catch (Exception e) { throw Translate(e, what, repository.FullName, cancellation); }
+        catch (Exception e) { throw Translate(e, what, scope, cancellation); }
         var body = response.Body;
         var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
-        var items = (body?.Items ?? []).Select(i => ToSummary(repository, i)).ToList();
+        var items = new List<GitHubIssueSummary>();
+        foreach (var i in body?.Items ?? [])
+            if ((repository ?? RepositoryOf(i.Url)) is { } where) items.Add(ToSummary(where, i));
         return new GitHubSearchPage(body?.TotalCount ?? 0, body?.IncompleteResults ?? false, items,
             links.TryGetValue("next", out var next) ? next : null);
     }
@@ -79,6 +85,61 @@ public sealed partial class GitHubApi
         var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
         return new GitHubCommentPage(comments, links.TryGetValue("next", out var next) ? next : null,
             links.TryGetValue("last", out var last) ? PageNumber(last) : null);
+    }
+
+    /// <summary>owner/name from an issue's API URL (…/repos/o/r/issues/12).</summary>
+    private static RepositoryRef? RepositoryOf(string? issueUrl)
+    {
+        if (string.IsNullOrEmpty(issueUrl)) return null;
+        var parts = issueUrl.Split('/');
+        var repos = Array.LastIndexOf(parts, "repos");
+        return repos >= 0 && repos + 2 < parts.Length && RepositoryRef.IsValidSegment(Uri.UnescapeDataString(parts[repos + 1])) && RepositoryRef.IsValidSegment(Uri.UnescapeDataString(parts[repos + 2]))
+            ? new RepositoryRef(Uri.UnescapeDataString(parts[repos + 1]), Uri.UnescapeDataString(parts[repos + 2]))
+            : null;
+    }
+
+    /// <summary>
+    /// Every repository of <paramref name="owner"/> the token can see, all pages of 100: an organization's
+    /// (<c>GET /orgs/{org}/repos?type=all</c>, private ones included when the token may read them), or, when the owner
+    /// is a user (404 there), the user's (<c>GET /users/{user}/repos?type=owner</c>, public ones).
+    /// </summary>
+    public async Task<IReadOnlyList<GitHubRepositorySummary>> ListOwnerRepositoriesAsync(string owner, CancellationToken cancellation = default)
+    {
+        try { return await ListRepositoriesAsync($"orgs/{E(owner)}/repos", "all", $"listing the repositories of {owner}", owner, cancellation).ConfigureAwait(false); }
+        catch (EngineException e) when (e.Error.ErrorId == GitHubErrors.NotFound)
+        {
+            _diagnostics.Verbose($"{owner} is not an organization the token can see; listing it as a user's repositories.");
+            return await ListRepositoriesAsync($"users/{E(owner)}/repos", "owner", $"listing the repositories of {owner}", owner, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<GitHubRepositorySummary>> ListRepositoriesAsync(string path, string type, string what, string owner, CancellationToken cancellation)
+    {
+        var repositories = new List<GitHubRepositorySummary>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        Uri? next = new(path, UriKind.Relative);
+        var parameters = new Dictionary<string, string> { ["type"] = type, ["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture) };
+        var page = 0;
+        while (next is not null)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (page >= MaxPages || !seen.Add(next.ToString()))
+            {
+                _diagnostics.Warning($"Stopped {what} after {page} pages: the server's next-page links {(page >= MaxPages ? "do not end" : "repeat")}.");
+                break;
+            }
+            IApiResponse<List<Repository>> response;
+            try { response = await _client.Connection.Get<List<Repository>>(next, parameters, null, Linked(cancellation)).ConfigureAwait(false); }
+            catch (Exception e) { throw Translate(e, what, owner, cancellation); }
+            page++;
+            foreach (var r in response.Body ?? [])
+                if (r.Owner?.Login is { } login && r.Name is { } name)
+                    repositories.Add(new GitHubRepositorySummary(new RepositoryRef(login, name), r.Private, r.Archived, r.Fork));
+            var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
+            next = links.TryGetValue("next", out var nextLink) ? nextLink : null;
+            parameters = [];
+        }
+        return repositories;
     }
 
     /// <summary>The number at the end of an issue's API URL (…/repos/o/r/issues/12).</summary>
@@ -155,7 +216,7 @@ public sealed partial class GitHubApi
         var mergedAt = i.PullRequest?.MergedAt;
         var state = isPull && mergedAt is not null ? "merged" : i.State.StringValue;
         return new GitHubIssueSummary(repository, i.Number, isPull, i.Title ?? "", i.User?.Login, state, i.StateReason?.StringValue,
-            i.CreatedAt, i.ClosedAt, mergedAt, i.Comments, i.HtmlUrl);
+            i.CreatedAt, i.ClosedAt, mergedAt, i.Comments, i.HtmlUrl) { UpdatedAt = i.UpdatedAt };
     }
 
     /// <summary>A comment of the repository-wide listing; Octokit's IssueComment lacks issue_url.</summary>
@@ -205,8 +266,14 @@ public sealed record GitHubSearchPage(int TotalCount, bool IncompleteResults, IR
 public sealed record GitHubIssueSummary(RepositoryRef Repository, int Number, bool IsPullRequest, string Title, string? AuthorLogin,
     string State, string? StateReason, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, DateTimeOffset? MergedAt, int CommentCount, string? HtmlUrl)
 {
+    /// <summary>GitHub's updated_at: moves with every new or edited comment, push, review, label or state change.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
     public override string ToString() => $"{(IsPullRequest ? "PR" : "issue")} #{Number} in {Repository}";
 }
+
+/// <summary>A repository as a listing returns it.</summary>
+public sealed record GitHubRepositorySummary(RepositoryRef Repository, bool IsPrivate, bool IsArchived, bool IsFork);
 
 /// <param name="State">"open", "closed" or "merged".</param>
 /// <param name="HeadRepository">owner/name of the repository the head branch lives in (a fork for outside contributions).</param>

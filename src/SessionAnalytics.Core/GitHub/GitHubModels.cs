@@ -29,6 +29,10 @@ public sealed record RepositoryRef(string Owner, string Name)
         return true;
     }
 
+    /// <summary>A GitHub account or organization name: letters, digits and '-' (as GitHub allows), at most 39 characters.</summary>
+    public static bool IsValidOwner(string s) =>
+        s.Length is > 0 and <= 39 && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     /// <summary>GitHub owner and repository names: letters, digits, '-', '_', '.'; not "." or "..".</summary>
     internal static bool IsValidSegment(string s) => RemoteRepository.IsValidSegment(s);
 }

@@ -8,8 +8,9 @@ using SessionAnalytics.PowerShell.Infrastructure;
 namespace SessionAnalytics.PowerShell.Commands;
 
 /// <summary>
-/// Writes analytics.csv, analytics.md and dashboard.html from session analytics records (or session stats, or rows
-/// re-imported with Import-Csv), or regenerates the report and dashboard from an existing analytics.csv.
+/// Writes analytics.csv, analytics.md and dashboard.html, and on request a Parquet dataset, from session analytics
+/// records (or session stats, or rows re-imported with Import-Csv), or regenerates them from an existing analytics.csv
+/// or Parquet dataset. Everything is rendered first (AnalyticsExport.Plan), then written after ShouldProcess.
 /// </summary>
 [Cmdlet(VerbsData.Export, "SessionAnalytics", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, HelpUri = "https://github.com/sessionanalytics/SessionAnalytics/blob/main/docs/Export-SessionAnalytics.md")]
 [OutputType(typeof(FileInfo))]
@@ -17,6 +18,7 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
 {
     private const string InputObjectSet = "InputObject";
     private const string CsvPathSet = "CsvPath";
+    private const string DatasetPathSet = "DatasetPath";
     private readonly List<SessionAnalyticsRecord> _records = [];
     private int _received;
 
@@ -34,14 +36,19 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
     [ValidateNotNullOrEmpty]
     public string? CsvPath { get; set; }
 
-    /// <summary>Where the files go; created when missing. Default: the current folder, or the CSV's folder with -CsvPath.</summary>
+    /// <summary>A folder holding a Parquet dataset written by -Format Parquet (its sessions table is read) to regenerate the other files from.</summary>
+    [Parameter(ParameterSetName = DatasetPathSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? DatasetPath { get; set; }
+
+    /// <summary>Where the files go; created when missing. Default: the current folder, or the CSV's (dataset's) folder with -CsvPath (-DatasetPath).</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public string? OutputDirectory { get; set; }
 
-    /// <summary>Which files to write. Default: all three; with -CsvPath, Markdown and Html.</summary>
+    /// <summary>Which files to write: Csv, Markdown, Html, Parquet (the dataset). Default: Csv, Markdown, Html; with -CsvPath or -DatasetPath, Markdown and Html.</summary>
     [Parameter]
-    [ValidateSet("Csv", "Markdown", "Html", IgnoreCase = true)]
+    [ValidateSet("Csv", "Markdown", "Html", "Parquet", IgnoreCase = true)]
     [ValidateNotNullOrEmpty]
     public string[]? Format { get; set; }
 
@@ -72,7 +79,15 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
     [ValidateNotNull]
     public string[]? Note { get; set; }
 
-    /// <summary>Emit a FileInfo for each file written.</summary>
+    /// <summary>
+    /// Extend the data already in -OutputDirectory instead of replacing it: records of its analytics.csv and Parquet
+    /// dataset are kept, except those the input replaces (same repository, target type, number and session id); the
+    /// report and dashboard describe the whole.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Append { get; set; }
+
+    /// <summary>Emit a FileInfo for each file written (and a DirectoryInfo for each table of the Parquet dataset).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -104,58 +119,96 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
             _records.AddRange(Engine(() => AnalyticsCsvReader.ReadFile(csv, Diagnostics)));
             directory = OutputDirectory is null ? System.IO.Path.GetDirectoryName(csv)! : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
         }
+        else if (ParameterSetName == DatasetPathSet)
+        {
+            var source = GetUnresolvedProviderPathFromPSPath(DatasetPath);
+            WriteVerbose($"Reading records from the Parquet dataset in '{source}'.");
+            if (!AnalyticsParquetDataset.Exists(source))
+                ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"'{source}' holds no Parquet dataset (no {AnalyticsParquetDataset.SessionsTable} folder)."),
+                    "AnalyticsDatasetNotFound", ErrorCategory.ObjectNotFound, source));
+            _records.AddRange(Engine(() => AnalyticsParquetDataset.Read(source, Diagnostics)));
+            directory = OutputDirectory is null ? source : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+        }
         else
         {
             directory = GetUnresolvedProviderPathFromPSPath(OutputDirectory ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath);
         }
 
-        if (_records.Count == 0)
-            WriteWarning(_received > 0 || ParameterSetName == CsvPathSet
+        if (_records.Count == 0 && !Append)
+            WriteWarning(_received > 0 || ParameterSetName != InputObjectSet
                 ? "None of the input could be used as session analytics; the files describe an empty set."
                 : "No records received; the files describe an empty set.");
 
         var formats = Formats();
-        var options = new AnalyticsReportOptions
+        var plan = Engine(() => AnalyticsExport.Plan(_records, formats, new AnalyticsExportOptions
         {
-            Repository = Repository,
-            From = From is { } f ? DateOnly.FromDateTime(f) : null,
-            To = To is { } t ? DateOnly.FromDateTime(t) : null,
-            Notes = [.. ExtractionNotes.For(_records), .. (Note ?? []).Where(n => !string.IsNullOrWhiteSpace(n))],
-        };
-        var files = Engine(() => AnalyticsExport.Render(_records, formats, options, EmbedChartJs, Diagnostics));
+            Directory = directory,
+            Append = Append,
+            EmbedChartJs = EmbedChartJs,
+            Report = new AnalyticsReportOptions
+            {
+                Repository = Repository,
+                From = From is { } f ? DateOnly.FromDateTime(f) : null,
+                To = To is { } t ? DateOnly.FromDateTime(t) : null,
+                Notes = [.. ExtractionNotes.For(_records), .. (Note ?? []).Where(n => !string.IsNullOrWhiteSpace(n))],
+            },
+        }, Diagnostics));
+        Diagnostics.Flush();
 
-        foreach (var file in files)
+        foreach (var file in plan.Files)
         {
             var path = System.IO.Path.Combine(directory, file.FileName);
             if (!ShouldProcess(path, $"Write {file.Description}")) continue;
-            try
-            {
-                Directory.CreateDirectory(directory);
-                AnalyticsExport.WriteAtomically(path, file.Content);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                var error = new ErrorRecord(e, "AnalyticsFileWriteFailed",
-                    e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, path)
+            if (!Write(path, () =>
                 {
-                    ErrorDetails = new ErrorDetails($"Cannot write '{path}': {e.Message}")
-                    {
-                        RecommendedAction = "Choose a writable -OutputDirectory, or close the program that holds the file open.",
-                    },
-                };
-                WriteError(error);
-                continue;
-            }
+                    Directory.CreateDirectory(directory);
+                    AnalyticsExport.WriteAtomically(path, file.Content);
+                })) continue;
             WriteVerbose($"Wrote {file.Description}: '{path}' ({file.Content.Length:N0} bytes).");
             // Through the FileSystem provider, as Get-Item returns it: the provider's properties (PSPath, UnixMode,
             // Size) fill the default file view, which shows blank columns for a bare FileInfo.
             if (PassThru) WriteObject(InvokeProvider.Item.Get([path], force: false, literalPath: true), enumerateCollection: true);
         }
+
+        if (plan.Dataset is { } dataset
+            && ShouldProcess(directory, $"Write the Parquet dataset ({dataset}; {dataset.Files.Count} part files written, {dataset.Stale.Count} other old part files removed)")
+            && Write(directory, () => AnalyticsParquetDataset.Apply(directory, dataset)))
+        {
+            WriteVerbose($"Wrote the Parquet dataset in '{directory}': {dataset}, {dataset.Files.Count} files, {dataset.Bytes:N0} bytes; {dataset.Stale.Count} old part files removed.");
+            if (PassThru)
+                foreach (var table in new[] { AnalyticsParquetDataset.SessionsTable, AnalyticsParquetDataset.ModelsTable })
+                {
+                    var path = System.IO.Path.Combine(directory, table);
+                    if (Directory.Exists(path)) WriteObject(InvokeProvider.Item.Get([path], force: false, literalPath: true), enumerateCollection: true);
+                }
+        }
+    }
+
+    /// <summary>Runs a write; an I/O failure is a non-terminating error naming the path, and false.</summary>
+    private bool Write(string path, Action write)
+    {
+        try
+        {
+            write();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, "AnalyticsFileWriteFailed",
+                e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, path)
+            {
+                ErrorDetails = new ErrorDetails($"Cannot write '{path}': {e.Message}")
+                {
+                    RecommendedAction = "Choose a writable -OutputDirectory, or close the program that holds the file open.",
+                },
+            });
+            return false;
+        }
     }
 
     private AnalyticsFormats Formats()
     {
-        if (Format is null) return ParameterSetName == CsvPathSet ? AnalyticsFormats.Markdown | AnalyticsFormats.Html : AnalyticsFormats.All;
+        if (Format is null) return ParameterSetName == InputObjectSet ? AnalyticsFormats.All : AnalyticsFormats.Markdown | AnalyticsFormats.Html;
         var formats = AnalyticsFormats.None;
         foreach (var name in Format) formats |= Enum.Parse<AnalyticsFormats>(name, ignoreCase: true);
         return formats;

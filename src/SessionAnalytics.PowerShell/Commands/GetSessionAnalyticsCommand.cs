@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security;
+using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Export;
 using SessionAnalytics.Core.Extraction;
 using SessionAnalytics.Core.GitHub;
@@ -20,12 +21,22 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
 
     private readonly List<string> _repositories = [];
 
-    /// <summary>owner/name (or a repository URL), several allowed. Default: GITHUB_REPOSITORY, else the origin remote of the current folder.</summary>
+    /// <summary>
+    /// owner/name (or a repository URL), several allowed; wildcards in the name (acme/*-service) match the owner's
+    /// repositories the token can see. Default: GITHUB_REPOSITORY, else the origin remote of the current folder.
+    /// </summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "nameWithOwner")]
     [ArgumentCompleter(typeof(Completion.RepositoryCompleter))]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Repository { get; set; }
+
+    /// <summary>Organizations (or users) whose repositories are all searched at once (GitHub search's org: qualifier).</summary>
+    [Parameter]
+    [Alias("Org", "Owner")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Organization { get; set; }
 
     /// <summary>The first day (or instant) of the period, UTC. Default: 30 days before -To.</summary>
     [Parameter]
@@ -61,7 +72,7 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
     [ValidateNotNullOrEmpty]
     public string? CacheDirectory { get; set; }
 
-    /// <summary>Neither read nor write the response cache.</summary>
+    /// <summary>Neither read nor write the response cache, nor the extraction state (every PR/issue is read again).</summary>
     [Parameter]
     public SwitchParameter NoCache { get; set; }
 
@@ -93,27 +104,20 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
     protected override void EndProcessing()
     {
         var (from, to) = Period();
-        var repositories = Engine(ResolveRepositories);
+        var organizations = Engine(ResolveOrganizations);
+        var selection = Engine(() => RepositorySelectionOf(organizations.Count > 0));
         var apiUrl = Engine(() => GitHubApiSettings.ParseApiUrl(ApiUrl ?? NonEmpty(Environment.GetEnvironmentVariable("GITHUB_API_URL")) ?? GitHubApiSettings.DefaultApiUrl.AbsoluteUri));
         var token = Engine(() => new GitHubTokenResolver(diagnostics: Diagnostics).Resolve(Token, apiUrl));
         GitHubResponseCache? cache = null;
+        ExtractionStateStore? state = null;
         if (!NoCache)
         {
             var directory = CacheDirectory is null ? GitHubResponseCache.DefaultDirectory() : GetUnresolvedProviderPathFromPSPath(CacheDirectory);
             cache = new GitHubResponseCache(directory, Diagnostics);
-            WriteVerbose($"Response cache: '{cache.Directory}' (responses are revalidated with ETags; -NoCache turns it off).");
+            state = new ExtractionStateStore(ExtractionStateStore.ForCache(cache.Directory), Diagnostics);
+            WriteVerbose($"Response cache: '{cache.Directory}' (responses are revalidated with ETags; unchanged PRs/issues are taken from '{state.Directory}'; -NoCache turns both off).");
         }
 
-        var options = new ExtractionOptions
-        {
-            Repositories = repositories,
-            From = from,
-            To = to,
-            Targets = Targets(),
-            TrustedAuthors = TrustedAuthor,
-            IntegrationLogin = GitHubCommandBase.IntegrationLogin,
-            ThrottleLimit = ThrottleLimit,
-        };
         var requestTimeout = Engine(() => GitHubCommandBase.CheckedRequestTimeout(RequestTimeout));
         using var api = new GitHubApi(new GitHubApiSettings
         {
@@ -125,8 +129,29 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
             ResponseCache = cache,
             RequestCounter = new GitHubRequestCounter(),
         });
+        IReadOnlyList<RepositoryRef> repositories = [];
+        if (selection.Count > 0)
+        {
+            try { repositories = Engine(() => Wait(RepositorySelection.ResolveAsync(api, selection, Stopping))); }
+            catch (OperationCanceledException) when (Stopping.IsCancellationRequested) { throw new PipelineStoppedException(); }
+            finally { Diagnostics.Flush(); }
+            if (repositories.Count == 0 && organizations.Count == 0) return;
+        }
+
+        var options = new ExtractionOptions
+        {
+            Repositories = repositories,
+            Organizations = organizations,
+            State = state,
+            From = from,
+            To = to,
+            Targets = Targets(),
+            TrustedAuthors = TrustedAuthor,
+            IntegrationLogin = GitHubCommandBase.IntegrationLogin,
+            ThrottleLimit = ThrottleLimit,
+        };
         var extractor = Engine(() => new SessionAnalyticsExtractor(api, options));
-        WriteVerbose($"Reading session comments of the {Describe(options.Targets)} created {from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC in {string.Join(", ", repositories)}.");
+        WriteVerbose($"Reading session comments of the {Describe(options.Targets)} created {from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC in {extractor.Summary.Repository}.");
 
         var records = extractor.ExtractAsync(Stopping).GetAsyncEnumerator(Stopping);
         try
@@ -160,16 +185,45 @@ public sealed class GetSessionAnalyticsCommand : SessionAnalyticsCmdlet
 
     private void Wait(Task task) => Wait(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return 0; }, TaskScheduler.Default));
 
-    private IReadOnlyList<RepositoryRef> ResolveRepositories()
+    /// <summary>
+    /// -Repository as exact repositories and wildcard patterns (resolved through the API once a client exists). Without
+    /// -Repository and -Organization: GITHUB_REPOSITORY, else the origin remote of the current folder.
+    /// </summary>
+    private List<object> RepositorySelectionOf(bool haveOrganizations)
     {
         var resolver = new RepositoryResolver(diagnostics: Diagnostics);
         var current = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        if (_repositories.Count == 0) return [resolver.Resolve(null, null, current)];
-        var result = new List<RepositoryRef>();
+        if (_repositories.Count == 0) return haveOrganizations ? [] : [resolver.Resolve(null, null, current)];
+        var result = new List<object>();
         foreach (var name in _repositories)
         {
-            var repository = resolver.Resolve(name, null, current);
-            if (!result.Contains(repository)) result.Add(repository);
+            var slash = name.IndexOf('/');
+            if (WildcardPattern.ContainsWildcardCharacters(name) && slash > 0 && !name.Contains("://", StringComparison.Ordinal))
+            {
+                var owner = name[..slash];
+                var pattern = name[(slash + 1)..];
+                if (WildcardPattern.ContainsWildcardCharacters(owner) || !RepositoryRef.IsValidOwner(owner) || pattern.Length == 0 || pattern.Contains('/'))
+                    throw new EngineException(new EngineError(RepositoryResolver.InvalidErrorId, ErrorKind.InvalidArgument,
+                        $"-Repository '{name}' is not owner/name-pattern: wildcards apply to the repository name after the slash, e.g. acme/*-service.", name));
+                var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                result.Add(new RepositoryPattern(owner, name, wildcard.IsMatch));
+                continue;
+            }
+            result.Add(resolver.Resolve(name, null, current));
+        }
+        return result;
+    }
+
+    private List<string> ResolveOrganizations()
+    {
+        var result = new List<string>();
+        foreach (var name in Organization ?? [])
+        {
+            var trimmed = name.Trim();
+            if (!RepositoryRef.IsValidOwner(trimmed))
+                throw new EngineException(new EngineError(RepositoryResolver.InvalidErrorId, ErrorKind.InvalidArgument,
+                    $"-Organization '{name}' is not a GitHub organization or user name (letters, digits and '-').", name));
+            if (!result.Contains(trimmed, StringComparer.OrdinalIgnoreCase)) result.Add(trimmed);
         }
         return result;
     }

@@ -26,16 +26,42 @@ public class AnalyticsCsvTests
     ];
 
     [Fact]
-    public void Header_is_the_designs_29_columns_in_order_and_each_maps_to_a_record_property()
+    public void Header_is_the_designs_29_columns_in_order_then_repository_and_each_maps_to_a_record_property()
     {
         Assert.Equal(DesignColumns, SessionAnalyticsRecord.CsvColumns);
+        Assert.Equal([.. DesignColumns, "repository"], SessionAnalyticsRecord.CsvFileColumns);
         var csv = AnalyticsCsvWriter.WriteToString([]);
-        Assert.Equal(string.Join(",", DesignColumns) + "\r\n", csv);
-        foreach (var column in DesignColumns)
+        Assert.Equal(string.Join(",", DesignColumns) + ",repository\r\n", csv);
+        foreach (var column in SessionAnalyticsRecord.CsvFileColumns)
             Assert.NotNull(typeof(SessionAnalyticsRecord).GetProperty(SessionAnalyticsRecord.PropertyName(column)));
-        // The record declares the CSV properties first, in the design's order.
-        var declared = typeof(SessionAnalyticsRecord).GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public).Select(p => p.Name).Take(29);
-        Assert.Equal(DesignColumns.Select(SessionAnalyticsRecord.PropertyName), declared);
+        // The record declares the CSV properties first, in the file's order.
+        var declared = typeof(SessionAnalyticsRecord).GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public).Select(p => p.Name).Take(30);
+        Assert.Equal(SessionAnalyticsRecord.CsvFileColumns.Select(SessionAnalyticsRecord.PropertyName), declared);
+    }
+
+    [Fact]
+    public void The_same_PR_number_in_two_repositories_stays_two_PRs_through_the_CSV()
+    {
+        var records = Mixed().Take(2).Concat(Mixed().Take(2).Select(r => r with { Repository = "acme/other-service" })).ToList();
+        var back = ReadBack(AnalyticsCsvWriter.WriteToBytes(records));
+        Assert.Equal(records.Select(r => r.Repository), back.Select(r => r.Repository));
+        var summary = AnalyticsSummary.Create(back);
+        Assert.Equal(4, summary.SessionCount); // not collapsed as duplicates of one PR #12
+        Assert.Equal(["acme/other-service PR #12", "acme/widget PR #12"], summary.Targets.Select(t => t.Label));
+    }
+
+    [Fact]
+    public void A_CSV_of_the_designs_29_columns_from_before_the_repository_column_still_reads()
+    {
+        var records = Mixed();
+        var full = AnalyticsCsvWriter.WriteToString(records).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var old = string.Join("\r\n", full.Select(line => line[..line.LastIndexOf(',')])) + "\r\n"; // no cell of Mixed() holds a comma in repository
+        Assert.StartsWith(string.Join(",", DesignColumns) + "\r\n", old);
+
+        var back = ReadBack(Encoding.UTF8.GetBytes(old));
+        Assert.Equal(records.Count, back.Count);
+        for (var i = 0; i < records.Count; i++) AssertCsvFieldsEqual(records[i], back[i]);
+        Assert.All(back, r => Assert.Null(r.Repository));
     }
 
     [Fact]
@@ -45,8 +71,8 @@ public class AnalyticsCsvTests
         var back = ReadBack(AnalyticsCsvWriter.WriteToBytes(records));
         Assert.Equal(records.Count, back.Count);
         for (var i = 0; i < records.Count; i++) AssertCsvFieldsEqual(records[i], back[i]);
-        // The CSV carries only the design's columns: the extra detail does not come back.
-        Assert.All(back, r => Assert.Null(r.Repository));
+        Assert.Equal(records.Select(r => r.Repository), back.Select(r => r.Repository));
+        // The CSV carries the design's columns and the repository: the extra detail does not come back.
         Assert.All(back, r => Assert.Null(r.PerModelUsage));
     }
 

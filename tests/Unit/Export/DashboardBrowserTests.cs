@@ -101,6 +101,80 @@ public sealed class DashboardBrowserTests : IDisposable
         Assert.Equal(summary.Records.Count, Strings(page, "titles").Count);
     }
 
+    /// <summary>
+    /// Four repositories over two months: choosing a repository, then a month, redraws every chart with exactly the
+    /// figures the report would give for those records alone (AnalyticsSummary of the subset) and hides the other rows
+    /// of the table; "Show all" brings back the report's own figures and every row.
+    /// </summary>
+    [BrowserFact]
+    public void With_several_repositories_the_filter_redraws_charts_and_table_with_the_subsets_figures()
+    {
+        var records = ParquetDatasetTests.SeveralRepositories();
+        var summary = AnalyticsSummary.Create(records);
+        var html = Path.Combine(_directory, AnalyticsExport.DashboardFileName);
+        File.WriteAllText(html, AnalyticsDashboard.Render(summary, embedChartJs: true));
+
+        var page = Observe(html, Path.Combine(_directory, "filter.png"));
+
+        Assert.Empty(Strings(page, "pageErrors"));
+        Assert.Empty(Strings(page, "consoleErrors"));
+        var filter = page.GetProperty("filter");
+        Assert.True(filter.GetProperty("repositoryShown").GetBoolean());
+        Assert.True(filter.GetProperty("periodShown").GetBoolean());
+        Assert.Equal(["2026-01", "2026-02"], filter.GetProperty("months").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["acme/billing-service", "acme/docs", "acme/widget"],
+            filter.GetProperty("repositories").EnumerateArray().Where(o => o[0].GetString() != "").Select(o => o[1].GetString()));
+        AssertCharts(summary, page.GetProperty("chartValues"));
+
+        var views = filter.GetProperty("views").EnumerateArray().ToList();
+        Assert.Equal(4, views.Count);
+        foreach (var view in views)
+        {
+            var repository = view.GetProperty("repository").GetString();
+            var month = view.GetProperty("from").GetString();
+            var subset = summary.Records.Where(r => r.Repository == repository && (month is null || AnalyticsParquetDataset.MonthOf(r) == month)).ToList();
+            Assert.NotEmpty(subset);
+            var rows = view.GetProperty("rows").EnumerateArray().ToList();
+            Assert.Equal(subset.Count, rows.Count);
+            Assert.All(rows, row => Assert.Equal(repository, row[row.GetArrayLength() - 1].GetString()));
+            Assert.Equal(subset.Select(r => r.SessionIdShort), rows.Select(row => row[4].GetString()));
+            Assert.Contains($"Showing {subset.Count} of {records.Count} sessions", view.GetProperty("status").GetString());
+            AssertCharts(AnalyticsSummary.Create(subset), view.GetProperty("charts"), byTarget: true);
+        }
+        // billing-service in February only: its January session is gone from every chart and the table.
+        var february = views[^1];
+        Assert.Equal(("acme/billing-service", "2026-02"), (february.GetProperty("repository").GetString(), february.GetProperty("from").GetString()));
+        Assert.Single(february.GetProperty("rows").EnumerateArray());
+
+        var reset = filter.GetProperty("afterReset");
+        Assert.Equal(records.Count, reset.GetProperty("rows").GetInt32());
+        AssertCharts(summary, reset.GetProperty("charts"));
+        Assert.True(File.Exists(Path.Combine(_directory, "filter-filtered.png")));
+        File.Copy(Path.Combine(_directory, "filter-filtered.png"), Path.Combine(Directory.CreateDirectory(Path.Combine(ModuleHost.RepoRoot, "TestResults")).FullName, "dashboard-filtered.png"), overwrite: true);
+    }
+
+    /// <summary>The drawn charts hold the summary's figures (cost per target by value; labels differ when a subset has one repository).</summary>
+    private static void AssertCharts(AnalyticsSummary expected, JsonElement drawn, bool byTarget = false)
+    {
+        var charts = drawn.EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+        static List<decimal> Data(JsonElement chart, int dataset = 0) => chart.GetProperty("data")[dataset].EnumerateArray().Select(v => v.GetDecimal()).ToList();
+        static List<string> Labels(JsonElement chart) => chart.GetProperty("labels").EnumerateArray().Select(v => v.GetString()!).ToList();
+        static void Near(IEnumerable<decimal> want, IEnumerable<decimal> got) =>
+            Assert.Equal(want.Select(v => Math.Round(v, 6)), got.Select(v => Math.Round(v, 6)));
+
+        Assert.Equal(expected.TokensByDay.Select(d => AnalyticsFormat.Date(d.Day)), Labels(charts["chart-tokens"]));
+        Near(expected.TokensByDay.Select(d => (decimal)d.CacheReadTokens), Data(charts["chart-tokens"], 3));
+        Near(expected.Targets.Select(t => t.CostUsd), Data(charts["chart-cost"]));
+        if (!byTarget) Assert.Equal(expected.Targets.Select(t => t.Label), Labels(charts["chart-cost"]));
+        else Assert.Equal(expected.Targets.Count, Labels(charts["chart-cost"]).Count);
+        Assert.Equal(expected.Skills.Select(x => x.Skill), Labels(charts["chart-skills"]));
+        Near(expected.Skills.Select(x => (decimal)x.Invocations), Data(charts["chart-skills"]));
+        Assert.Equal(expected.AcceptanceByWeek.Select(a => "week of " + AnalyticsFormat.Date(a.WeekStart)), Labels(charts["chart-acceptance"]));
+        Near(expected.AcceptanceByWeek.Select(a => a.RatePercent), Data(charts["chart-acceptance"]));
+        Assert.Equal(expected.Models.Select(m => m.Model), Labels(charts["chart-models"]));
+        Near(expected.Models.Select(m => m.CostUsd), Data(charts["chart-models"]));
+    }
+
     private static JsonElement Observe(string html, string screenshot)
     {
         var start = new ProcessStartInfo("node", ["check-dashboard.mjs", html, screenshot])

@@ -100,10 +100,14 @@ public sealed class GetSessionAnalyticsCommandTests : IAsyncLifetime
         Assert.Equal(1 + 1 + 5 * 2 + 1, summary.Requests); // search, comment listing, details + CI per PR, GET /user (a stranger commented on #4)
         Assert.Equal(3, summary.MaxRequestsPerItem); // #4: details, CI, and the GET /user its stranger's comment needed
 
-        // The same range again: revalidated from the cache.
+        // The same range again: nothing changed, so one search for what changed since the first run, the open PRs'
+        // CI runs (which change without touching the PR) and GET /user (PR #4's records depend on who reads: a
+        // stranger's comment), revalidated from the cache; the same records.
         var again = Run(Extract + " -Target Pr").AssertNoErrors();
         var second = (ExtractionSummary)Assert.Single(again.Information, i => i.Tags.Contains("ExtractionSummary")).MessageData;
-        Assert.Equal(100m, second.RevalidatedShare);
+        Assert.Equal((5, 5), (second.ItemsRead, second.ItemsUnchanged));
+        Assert.Equal(1 + 2 + 1, second.Requests); // the search, CI of the open PRs #2 and #4, GET /user
+        Assert.Equal(3, second.RevalidatedRequests);
         Assert.Equal(records, again.Of<SessionAnalyticsRecord>());
     }
 
@@ -169,7 +173,7 @@ public sealed class GetSessionAnalyticsCommandTests : IAsyncLifetime
             .AssertNoErrors().Of<string>();
         var doc = File.ReadAllText(Path.Combine(ModuleHost.RepoRoot, "docs", "Get-SessionAnalytics.md")).ReplaceLineEndings("\n");
         Assert.StartsWith("# Get-SessionAnalytics\n\n## SYNOPSIS\n", doc);
-        Assert.Equal(12, parameters.Count);
+        Assert.Equal(13, parameters.Count);
         foreach (var p in parameters) Assert.Contains("\n### -" + p + "\n", doc);
         Assert.True(doc.Split("\n### Example ").Length - 1 >= 2, "at least two examples");
         var output = _host.Run("(Get-Command Get-SessionAnalytics).OutputType.Name").AssertNoErrors().Of<string>();

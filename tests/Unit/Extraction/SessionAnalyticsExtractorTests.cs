@@ -126,7 +126,7 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
         Assert.Equal(summary.Requests, summary.SearchRequests);
         var searches = _ctx.Server.Requests.All.Where(r => r.Route == FakeGitHubExtractionRoutes.SearchIssues).ToList();
         Assert.All(searches, s => Assert.Equal(200, s.Status));
-        Assert.True(searches.Count >= 13, $"{searches.Count}: the full range's first page, then at least 6 pages per half");
+        Assert.True(searches.Count >= 13, $"{searches.Count} {string.Join(" ", searches.Select(s => s.Query))}: the full range's first page, then at least 6 pages per half");
         Assert.Contains(_ctx.Diagnostics.VerboseMessages, m => m.Contains("1100 results", StringComparison.Ordinal) && m.Contains("splitting", StringComparison.Ordinal));
     }
 

@@ -14,8 +14,9 @@ namespace SessionAnalytics.Tests.FakeGitHub;
 /// <summary>
 /// What the extraction needs from the fake GitHub, kept apart from the base routes:
 /// <list type="bullet">
-/// <item><c>GET /search/issues</c> with GitHub's qualifiers <c>repo:</c>, <c>is:pr|issue</c>, <c>type:</c>,
-/// <c>created:</c> (dates or date-times, <c>A..B</c>, <c>&gt;=A</c>, ...), <c>sort=created</c>, <c>order</c>, and GitHub's
+/// <item><c>GET /search/issues</c> with GitHub's qualifiers <c>repo:</c>, <c>org:</c>/<c>user:</c> (every repository of
+/// the owner the caller can see), <c>is:pr|issue</c>, <c>type:</c>, <c>created:</c> and <c>updated:</c> (dates or
+/// date-times, <c>A..B</c>, <c>&gt;=A</c>, ...), <c>sort=created</c>, <c>order</c>, and GitHub's
 /// cap: at most <see cref="FakeGitHubExtras.SearchResultCap"/> results (1,000 by default) are listed whatever
 /// <c>total_count</c> says, and a page past the cap is 422;</item>
 /// <item>the base route <c>GET /repos/{o}/{r}/pulls/{n}</c> (<see cref="FakeGitHubRoutes.GetPullRequest"/>) answers with
@@ -23,6 +24,11 @@ namespace SessionAnalytics.Tests.FakeGitHub;
 /// <see cref="FakePullRequestFacts"/> added to its JSON (ASP.NET refuses a second endpoint of the same name, and faults are
 /// queued by name);</item>
 /// <item><c>GET /repos/{o}/{r}/actions/runs</c> filtered by branch, head_sha, event and status;</item>
+/// <item><c>GET /orgs/{org}/repos</c> (organizations registered with <see cref="FakeGitHubExtras.AddOrganization"/>;
+/// 404 for anything else, as GitHub answers for a user) and <c>GET /users/{user}/repos</c> (public repositories),
+/// sorted by name, paged with Link headers like every list;</item>
+/// <item>an issue's <c>updated_at</c> (<see cref="FakeGitHubExtractionData.UpdatedAt"/>): its creation, its comments'
+/// last edits, and <see cref="FakeGitHubExtractionData.Touch"/> (a push, a merge, a label);</item>
 /// <item><c>GET /repos/{o}/{r}/issues/comments</c>, every comment of the repository, with <c>since</c> (updated at or
 /// after), <c>sort</c> (created, updated) and <c>direction</c>;</item>
 /// <item>for every request, after authentication and rate-limit counting: the added <see cref="FakeGitHubExtras.Latency"/>,
@@ -36,6 +42,8 @@ public static class FakeGitHubExtractionRoutes
     public const string SearchIssues = "SearchIssues";
     public const string ListWorkflowRuns = "ListWorkflowRuns";
     public const string ListRepositoryComments = "ListRepositoryComments";
+    public const string ListOrganizationRepositories = "ListOrganizationRepositories";
+    public const string ListUserRepositories = "ListUserRepositories";
 
     /// <summary>
     /// Registers the routes and the per-request behaviour; pass it to <see cref="FakeGitHubServer.StartAsync"/>
@@ -50,6 +58,19 @@ public static class FakeGitHubExtractionRoutes
         pipeline.Use((http, next) => Conditional(server, extras, http, next));
 
         app.MapGet("/search/issues", (HttpContext http) => Search(store, extras, http)).WithName(SearchIssues);
+
+        app.MapGet("/orgs/{org}/repos", (HttpContext http, string org) =>
+        {
+            if (!extras.IsOrganization(org)) return FakeGitHubRoutes.NotFound();
+            var root = FakeGitHubJson.Root(http);
+            return FakeGitHubPaging.Page(http, OwnedRepositories(store, http, org, includePrivate: true), r => FakeGitHubJson.Repository(root, r));
+        }).WithName(ListOrganizationRepositories);
+
+        app.MapGet("/users/{user}/repos", (HttpContext http, string user) =>
+        {
+            var root = FakeGitHubJson.Root(http);
+            return FakeGitHubPaging.Page(http, OwnedRepositories(store, http, user, includePrivate: false), r => FakeGitHubJson.Repository(root, r));
+        }).WithName(ListUserRepositories);
 
         app.MapGet("/repos/{owner}/{repo}/issues/comments", (HttpContext http, string owner, string repo, string? since, string? sort, string? direction) =>
         {
@@ -98,12 +119,15 @@ public static class FakeGitHubExtractionRoutes
         var repositories = query.Repositories
             .Select(name => name.Split('/') is [var owner, var repo] ? FakeGitHubRoutes.Visible(store, http, owner, repo) : null)
             .ToList();
-        // GitHub answers 422 when a repo: qualifier names nothing the caller can see.
-        if (repositories.Any(r => r is null)) return Invalid("The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them.");
+        // GitHub answers 422 when a repo: or org: qualifier names nothing the caller can see.
+        if (repositories.Any(r => r is null) || query.Owners.Any(o => !extras.IsOrganization(o) && store.Repositories.All(r => !string.Equals(r.Owner, o, StringComparison.OrdinalIgnoreCase))))
+            return Invalid("The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them.");
+        repositories.AddRange(query.Owners.SelectMany(o => OwnedRepositories(store, http, o, includePrivate: true)));
 
-        var matches = repositories.SelectMany(r => r!.Issues)
+        var matches = repositories.Distinct().SelectMany(r => r!.Issues)
             .Where(i => query.PullRequests is null || i.IsPullRequest == query.PullRequests)
             .Where(i => i.CreatedAt >= query.CreatedFrom && i.CreatedAt <= query.CreatedTo)
+            .Where(i => query.UpdatedFrom is null || i.UpdatedAt() >= query.UpdatedFrom && i.UpdatedAt() <= query.UpdatedTo)
             .ToList();
         var ascending = http.Request.Query["order"] == "asc";
         IEnumerable<FakeIssue> sorted = http.Request.Query["sort"].ToString() is "created" or ""
@@ -118,11 +142,20 @@ public static class FakeGitHubExtractionRoutes
         return WrappedPage(http, listed, matches.Count, "items", i => SearchItem(root, i));
     }
 
-    private sealed record SearchQuery(List<string> Repositories, bool? PullRequests, DateTimeOffset CreatedFrom, DateTimeOffset CreatedTo);
+    /// <summary>The repositories of <paramref name="owner"/> the caller can see (private ones only when asked and authenticated), by name.</summary>
+    private static List<FakeRepository> OwnedRepositories(FakeGitHubStore store, HttpContext http, string owner, bool includePrivate) =>
+        store.Repositories
+            .Where(r => string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase))
+            .Where(r => !r.IsPrivate || includePrivate && FakeGitHubServer.UserOf(http) is not null)
+            .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+
+    private sealed record SearchQuery(List<string> Repositories, List<string> Owners, bool? PullRequests, DateTimeOffset CreatedFrom, DateTimeOffset CreatedTo,
+        DateTimeOffset? UpdatedFrom = null, DateTimeOffset? UpdatedTo = null);
 
     private static bool TryParseQuery(string q, out SearchQuery query, out string problem)
     {
-        query = new SearchQuery([], null, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+        query = new SearchQuery([], [], null, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
         problem = "";
         foreach (var term in q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -133,6 +166,13 @@ public static class FakeGitHubExtractionRoutes
             {
                 case "repo":
                     query.Repositories.Add(value);
+                    break;
+                case "org" or "user":
+                    query.Owners.Add(value);
+                    break;
+                case "updated":
+                    if (!TryParseRange(value, out var since, out var until)) { problem = $"'{term}' is not a valid date range."; return false; }
+                    query = query with { UpdatedFrom = since, UpdatedTo = until };
                     break;
                 case "is" or "type" when value is "pr" or "issue":
                     query = query with { PullRequests = value == "pr" };
@@ -146,7 +186,7 @@ public static class FakeGitHubExtractionRoutes
                     return false;
             }
         }
-        if (query.Repositories.Count == 0) { problem = "The fake search needs a repo: qualifier."; return false; }
+        if (query.Repositories.Count == 0 && query.Owners.Count == 0) { problem = "The fake search needs a repo:, org: or user: qualifier."; return false; }
         return true;
     }
 
@@ -180,6 +220,7 @@ public static class FakeGitHubExtractionRoutes
         var node = JsonSerializer.SerializeToNode(FakeGitHubJson.Issue(root, issue, issue.Repository.CommentsOn(issue.Number).Count))!;
         var facts = issue.Facts();
         node["score"] = 1.0;
+        node["updated_at"] = FakeGitHubJson.Timestamp(issue.UpdatedAt());
         node["repository_url"] = $"{root}repos/{issue.Repository.FullName}";
         node["state_reason"] = facts.StateReason;
         node["closed_at"] = ClosedAt(issue, facts) is { } closed ? FakeGitHubJson.Timestamp(closed) : null;
@@ -353,6 +394,19 @@ public sealed class FakeGitHubExtras
     private readonly List<(string Path, FakeFault Fault)> _pathFaults = [];
     internal int NotModifiedCount;
 
+    private readonly HashSet<string> _organizations = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Makes <paramref name="name"/> an organization: GET /orgs/{name}/repos lists its repositories (any other owner is a user there: 404).</summary>
+    public void AddOrganization(string name)
+    {
+        lock (_gate) _organizations.Add(name);
+    }
+
+    public bool IsOrganization(string name)
+    {
+        lock (_gate) return _organizations.Contains(name);
+    }
+
     /// <summary>How many results the search lists per query at most (GitHub: 1,000).</summary>
     public int SearchResultCap { get; set; } = 1000;
 
@@ -407,11 +461,24 @@ public static class FakeGitHubExtractionData
     private static readonly ConditionalWeakTable<FakeGitHubServer, FakeGitHubExtras> ServerExtras = new();
     private static readonly ConditionalWeakTable<FakeIssue, FakePullRequestFacts> IssueFacts = new();
     private static readonly ConditionalWeakTable<FakeRepository, List<FakeWorkflowRun>> RepositoryRuns = new();
+    private static readonly ConditionalWeakTable<FakeIssue, StrongBox<DateTimeOffset>> Touched = new();
     private static long _nextRunId = 90_000;
 
     public static FakeGitHubExtras Extras(this FakeGitHubServer server) => ServerExtras.GetValue(server, _ => new FakeGitHubExtras());
 
     public static FakePullRequestFacts Facts(this FakeIssue issue) => IssueFacts.GetValue(issue, _ => new FakePullRequestFacts());
+
+    /// <summary>GitHub's updated_at of an issue or PR: the latest of its creation, its comments' creation or edit, and <see cref="Touch"/>.</summary>
+    public static DateTimeOffset UpdatedAt(this FakeIssue issue)
+    {
+        var latest = issue.CreatedAt;
+        foreach (var c in issue.Repository.CommentsOn(issue.Number)) if (c.UpdatedAt > latest) latest = c.UpdatedAt;
+        if (Touched.TryGetValue(issue, out var touched) && touched.Value > latest) latest = touched.Value;
+        return latest;
+    }
+
+    /// <summary>Something else changed the issue or PR at <paramref name="at"/> (a push, a review, a merge, a label): its updated_at moves.</summary>
+    public static void Touch(this FakeIssue issue, DateTimeOffset at) => Touched.AddOrUpdate(issue, new StrongBox<DateTimeOffset>(at));
 
     public static IReadOnlyList<FakeWorkflowRun> WorkflowRuns(this FakeRepository repo)
     {
