@@ -9,7 +9,7 @@ using SessionAnalytics.Benchmarks;
 
 const string Usage =
     "usage:\n" +
-    "  SessionStatsBenchmark measure --corpus <dir> --stats <out.jsonl> --summary <out.json> [--workers <n>] [--id <session id>]\n" +
+    "  SessionStatsBenchmark measure --corpus <dir> --stats <out.jsonl> --summary <out.json> [--workers <n>] [--id <session id>] [--read-ahead-mb <n>]\n" +
     "  SessionStatsBenchmark median-session --expected <expected-totals.json>\n" +
     "  SessionStatsBenchmark report --shape <many|giant|many100|one> --corpus <dir> --expected <expected-totals.json> --work <dir>\n" +
     "      --runs <n> --results <results.md> [--label <text>] [--only-session <id>] [--notes <file>]\n" +
@@ -41,7 +41,8 @@ try
     {
         case "measure":
             return Measure.Run(Required("corpus"), Required("stats"), Required("summary"),
-                int.Parse(Opt("workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), Opt("id"));
+                int.Parse(Opt("workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), Opt("id"),
+                Opt("read-ahead-mb") is string r ? long.Parse(r, CultureInfo.InvariantCulture) << 20 : null);
         case "report":
             return WriteReport();
         case "median-session":
