@@ -106,7 +106,13 @@ int WriteReport()
     {
         var totals = TotalsReader.Ccusage(W("ccusage.json"), flat);
         if (only is not null) totals = totals.Only(only);
-        comparisons.Add((null, Comparison.Run($"ccusage 20.0.24 ({totals.FoldedRows} flat agent-file rows folded into their parent sessions)", expected, totals, compareDetail: false, compareFacts: false)));
+        // ccusage sums the usage as logged; the generator's totals include the final-usage correction of subagents' last
+        // calls, which only our engine applies. ccusage is compared with the logged totals, and the report states the
+        // difference (exactly that correction) rather than calling either side inexact.
+        var (correction, corrected) = expected.OutputCorrection;
+        comparisons.Add((null, Comparison.Run($"ccusage 20.0.24 ({totals.FoldedRows} flat agent-file rows folded into their parent sessions; " +
+            $"compared with the logged usage: its output tokens are {correction:N0} below the generator's totals in {corrected} session×model pairs, " +
+            "exactly the final-usage correction of subagents' last calls, which ccusage does not apply)", expected.Logged(), totals, compareDetail: false, compareFacts: false)));
     }
     var core = File.Exists(W("core.summary.json")) ? JsonSerializer.Deserialize<CoreMeasurement>(File.ReadAllText(W("core.summary.json"))) : null;
     var notes = Opt("notes") is string n && File.Exists(n) ? File.ReadAllText(n) : null;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Text.Json;
 using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Transcripts;
 
@@ -12,19 +13,15 @@ namespace SessionAnalytics.Core.Stats;
 /// order-dependent and stays on one thread. Memory stays bounded whatever the file size: lines travel in batches of at
 /// most <see cref="BatchLines"/> lines whose bytes fit <see cref="BatchBytes"/> (a longer line makes a batch of its own),
 /// and at most <see cref="BatchesInFlight"/> batches are parsed and not yet applied. A document is disposed on the
-/// thread that parsed it, when its batch comes back. What the file reader reports (an oversized line, a read failure) travels
+/// thread that parsed it, after its batch comes back. What the file reader reports (an oversized line, a read failure) travels
 /// with the lines, so every report comes in the order of the serial read.
 /// </summary>
 internal static class LineReadAhead
 {
     public const int BatchBytes = 1 << 20;
     public const int BatchesInFlight = 8;
-    /// <summary>
-    /// Lines per batch, at most. Small: a batch's documents go back to the shared array pool together when the batch is
-    /// reused, and the pool keeps only a few dozen arrays of a size per core; a larger batch overflowed it and every
-    /// document rented new arrays (measured: allocations per MB doubled).
-    /// </summary>
-    private const int BatchLines = 32;
+    /// <summary>Lines per batch, at most.</summary>
+    private const int BatchLines = 64;
 
     private sealed class Batch
     {
@@ -89,6 +86,7 @@ internal static class LineReadAhead
         // The batch being filled; null while none is this thread's (once added to `full`, a batch is the measuring
         // thread's: never dropped here after that).
         Batch? batch = null;
+        var applied = new Queue<JsonDocument>();
         try
         {
             batch = Take();
@@ -96,6 +94,10 @@ internal static class LineReadAhead
             TranscriptLines.Read(path, (number, line) =>
             {
                 if (batch!.Lines.Count >= BatchLines) Hand();
+                // One applied document goes back to the pool before the next one rents: the arrays cycle on this
+                // thread as in the serial read (returned together, a batch's arrays overflowed the pool, measured:
+                // allocations per MB doubled; returned on the measuring thread, they missed this thread's cache).
+                if (applied.Count > 0) applied.Dequeue().Dispose();
                 var parsed = parser.Parse(number, line, keep);
                 batch.Lines.Add(parsed);
             }, new BatchReports(() => batch!), stop);
@@ -114,6 +116,7 @@ internal static class LineReadAhead
         }
         finally
         {
+            while (applied.Count > 0) applied.Dequeue().Dispose();
             // The measuring thread waits for batches until this says there are no more, whatever happened here.
             full.CompleteAdding();
         }
@@ -126,11 +129,16 @@ internal static class LineReadAhead
             batch = Take();
         }
 
-        // A batch back from the measuring thread: its documents are disposed here, where they were parsed.
+        // A batch back from the measuring thread: its documents are disposed here, where they were parsed, one before
+        // each new parse.
         Batch Take()
         {
             var taken = free.Take(stop);
-            Drop(taken);
+            while (applied.Count > 0) applied.Dequeue().Dispose();
+            foreach (var line in taken.Lines)
+                if (line.Document is { } doc) applied.Enqueue(doc);
+            taken.Lines.Clear();
+            taken.Used = 0;
             return taken;
         }
 
