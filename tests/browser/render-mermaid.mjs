@@ -4,8 +4,11 @@
 //
 // Reads every <dir>/*.mmd, and for each one calls mermaid.parse, reads Mermaid's own edge list (so callers can check
 // linkStyle indices against Mermaid's), calls mermaid.render, writes <name>.svg beside it, and reports the stroke style
-// of every drawn link and the classes of every node. Prints one JSON document on stdout:
-//   { "results": [ { "file", "ok", "error", "edges": [{start,end,text,style}], "paths": [{id,style}], "nodes": [{id,classes}] } ] }
+// of every drawn link, the classes, label text and computed fill of every node (the SVG is put in the page for that, as
+// GitHub puts it), and every element or attribute in the SVG that could run or fetch something (markup that reached
+// the drawing from a label). Prints one JSON document on stdout:
+//   { "results": [ { "file", "ok", "error", "edges": [{start,end,text,style}], "paths": [{id,style}],
+//                    "nodes": [{id,classes,text,fill}], "markup": ["<img src>", "onerror", ...] } ] }
 // Exit code 0 when it ran (diagram errors are in the JSON), 2 when it could not run at all.
 import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -46,7 +49,7 @@ try {
     const out = [];
     for (let i = 0; i < items.length; i++) {
       const { file, text } = items[i];
-      const result = { file, ok: false, error: null, edges: [], paths: [], nodes: [], svg: null };
+      const result = { file, ok: false, error: null, edges: [], paths: [], nodes: [], markup: [], svg: null };
       try {
         // parse throws on any syntax error (suppressErrors is off by default).
         await mermaid.parse(text);
@@ -60,8 +63,28 @@ try {
         doc.innerHTML = svg;
         if (!doc.querySelector('svg')) throw new Error('mermaid produced no <svg>');
         if (/Syntax error in text/i.test(svg)) throw new Error('mermaid rendered its syntax-error picture');
+        document.body.appendChild(doc);
         result.paths = [...doc.querySelectorAll('path.flowchart-link')].map((p) => ({ id: p.id, style: p.getAttribute('style') ?? '' }));
-        result.nodes = [...doc.querySelectorAll('g.node')].map((g) => ({ id: g.id, classes: g.getAttribute('class') ?? '' }));
+        result.nodes = [...doc.querySelectorAll('g.node')].map((g) => {
+          const shape = g.querySelector('rect, polygon, circle, ellipse, path');
+          return {
+            id: g.id,
+            classes: g.getAttribute('class') ?? '',
+            text: (g.textContent ?? '').trim(),
+            fill: shape ? getComputedStyle(shape).fill : '',
+          };
+        });
+        // Anything a label could smuggle in: elements that load or run, and event-handler or script-URL attributes.
+        for (const el of doc.querySelectorAll('img, script, iframe, object, embed, a, image')) {
+          const tag = el.tagName.toLowerCase();
+          if (['img', 'script', 'iframe', 'object', 'embed', 'image', 'a'].includes(tag)) result.markup.push('<' + tag + '>');
+        }
+        for (const el of doc.querySelectorAll('*')) {
+          for (const a of el.attributes) {
+            if (/^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)) result.markup.push(a.name);
+          }
+        }
+        doc.remove();
         result.svg = svg;
         result.ok = true;
       } catch (e) {

@@ -2,6 +2,7 @@ using System.Text;
 using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Redaction;
 using SessionAnalytics.Core.Stats;
+using SessionAnalytics.Core.Transcripts;
 using SessionAnalytics.Core.Workflows;
 using static SessionAnalytics.Core.Comments.CommentFormatting;
 using static SessionAnalytics.Core.Comments.MarkdownEscaping;
@@ -133,6 +134,7 @@ public static class SessionCommentRenderer
             {
                 sb.Append("### ").Append(Text(FamilyTitle(d.Family), cell)).Append(" Workflow\n\n");
                 sb.Append(FencedBlock(d.Mermaid, "mermaid")).Append("\n\n");
+                if (d.Legend.Length > 0) sb.Append('_').Append(Text(d.Legend, int.MaxValue)).Append("_\n\n");
             }
         AppendProblems(sb, s, layout.ListLimit, cell);
         AppendCommits(sb, s, layout.ListLimit, cell);
@@ -187,7 +189,76 @@ public static class SessionCommentRenderer
             sb.Append("_No price known for ").Append(Cell(JoinCapped(s.UnpricedModels, 5), cell))
               .Append(": their tokens are counted, their cost is not included._\n\n");
         AppendOutputNote(sb, s);
+        AppendVerification(sb, s);
     }
+
+    /// <summary>
+    /// Our cost and output tokens beside Claude Code's own (docs: "Claude Code's own figures"), with what explains a
+    /// difference where the data says: output logged mid-stream, unpriced models, figures recorded before the end.
+    /// </summary>
+    private static void AppendVerification(StringBuilder sb, SessionStats s)
+    {
+        if (s.ClaudeCodeVerification is not { } v || s.ClaudeCode is not { } report) return;
+        sb.Append("**Verified against Claude Code:** ");
+        var sentences = new List<string>();
+        if (v.Cost is { } cost)
+        {
+            var reasons = new List<string>();
+            if (cost.OursMinusClaudeCode < 0 && s.OutputTokensLowerBound == true) reasons.Add("output tokens logged mid-stream");
+            if (s.UnpricedModels.Count > 0) reasons.Add("ours leaves out unpriced models");
+            if (RecordedBeforeTheEnd(cost, s) is { } early) reasons.Add(early);
+            sentences.Add("Claude Code reported " + Money(cost.ClaudeCode) + " (" + SourceAndTime(cost) + "): "
+                          + Comparison(cost, Money(cost.Ours)) + Reasons(reasons) + ".");
+        }
+        if (v.OutputTokens is { } output)
+        {
+            var reasons = new List<string>();
+            if (output.OursMinusClaudeCode < 0 && s.OutputTokensLowerBound == true) reasons.Add("ours are Claude Code's logged mid-stream counts, a lower bound");
+            if (output.Rounded) reasons.Add("/cost rounds its token counts");
+            if ((v.Cost is null || v.Cost.Source != output.Source) && RecordedBeforeTheEnd(output, s) is { } early) reasons.Add(early);
+            sentences.Add("Output tokens: Claude Code " + Number((long)output.ClaudeCode)
+                          + (v.Cost is { } c && c.Source == output.Source ? "" : " (" + SourceAndTime(output) + ")")
+                          + ", " + Comparison(output, Number((long)output.Ours)) + Reasons(reasons) + ".");
+        }
+        // The source not compared with (an earlier /cost, say) is still shown: it is what the user saw.
+        foreach (var other in new[] { report.StatusLine, report.CostCommand })
+        {
+            if (other is null || other.Source == v.Cost?.Source || other.Source == v.OutputTokens?.Source) continue;
+            var figures = new List<string>();
+            if (other.CostUsd is decimal oc) figures.Add(Money(oc));
+            if (other.OutputTokens is long oo) figures.Add(Number(oo) + " output tokens");
+            if (figures.Count > 0)
+                sentences.Add("Earlier, " + SourceName(other.Source) + (other.RecordedAt is { } at ? " at " + Time(at) : "") + " reported " + string.Join(" and ", figures) + ".");
+        }
+        sb.Append(string.Join(" ", sentences)).Append("\n\n");
+    }
+
+    private static string Comparison(ClaudeCodeCheck check, string ours) => check.OursMinusClaudeCodePercent switch
+    {
+        null => "ours is " + ours,
+        0m => "ours is the same (" + ours + ")",
+        var p => "ours is " + Math.Abs(p.Value).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "% " + (p < 0 ? "lower" : "higher") + " (" + ours + ")",
+    };
+
+    private static string Reasons(List<string> reasons) => reasons.Count == 0 ? "" : " — " + string.Join("; ", reasons);
+
+    /// <summary>Claude Code's figure covers only what happened before it was recorded; said when lines came more than a minute later.</summary>
+    private static string? RecordedBeforeTheEnd(ClaudeCodeCheck check, SessionStats s) =>
+        check.RecordedAt is { } at && s.EndedAt is { } end && end - at > TimeSpan.FromMinutes(1)
+            ? "Claude Code's figure was recorded before the session's last activity (" + Time(end) + ")"
+            : null;
+
+    private static string SourceAndTime(ClaudeCodeCheck check) =>
+        SourceName(check.Source) + (check.RecordedAt is { } at ? ", " + Time(at) : "");
+
+    private static string SourceName(string source) => source switch
+    {
+        ClaudeCodeFigureSources.StatusLine => "status line",
+        ClaudeCodeFigureSources.CostCommand => "/cost",
+        _ => "Claude Code",
+    };
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
 
     /// <summary>Says when output tokens are a lower bound, and how many come from final usage (docs: "Accounting", "Final usage").</summary>
     private static void AppendOutputNote(StringBuilder sb, SessionStats s)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SessionAnalytics.Core.Stats;
+using SessionAnalytics.Core.Transcripts;
 
 namespace SessionAnalytics.Core.Comments;
 
@@ -7,6 +8,10 @@ namespace SessionAnalytics.Core.Comments;
 /// The bounds a session's figures must keep when they are read back from a comment's JSON. A comment is text anyone
 /// with write access (or a broken tool) may have written; a figure outside these bounds makes the whole comment
 /// unreadable, so it is left out with a warning instead of turning a total negative or overflowing a sum.
+/// <para>
+/// Claude Code's own figures (<c>claude_code</c>) keep the same bounds, and a correction
+/// (<c>output_tokens_correction</c>) can be no larger than the output it is part of.
+/// </para>
 /// <para>
 /// The token bound follows the calculator's per-response bound (<see cref="MaxTokensPerResponse"/>, 10^9 per usage
 /// field): no session, model, skill or subagent holds more of a field than <see cref="MaxMessages"/> responses at that
@@ -45,6 +50,8 @@ public static class SessionFigureBounds
                ?? Tokens("total_tokens.output", s.OutputTokens, tokens, limit)
                ?? Tokens("total_tokens.cache_creation", s.CacheCreationTokens, tokens, limit)
                ?? Tokens("total_tokens.cache_read", s.CacheReadTokens, tokens, limit)
+               ?? Tokens("output_tokens_correction", s.OutputTokensCorrection, tokens, limit)
+               ?? Included("output_tokens_correction", s.OutputTokensCorrection, "total_tokens.output", s.OutputTokens)
                ?? Cost("estimated_cost_usd", s.EstimatedCostUsd)
                ?? OutOfRange("duration_minutes", s.DurationMinutes, 0, MaxMinutes)
                ?? OutOfRange("active_minutes", s.ActiveMinutes, 0, MaxMinutes)
@@ -58,11 +65,43 @@ public static class SessionFigureBounds
                                          ?? Tokens($"subagents[{a.Id}].tokens.cache_creation", a.CacheCreationTokens, tokens, limit)
                                          ?? Tokens($"subagents[{a.Id}].tokens.cache_read", a.CacheReadTokens, tokens, limit)
                                          ?? Tokens($"subagents[{a.Id}].tokens.total", a.TotalTokens ?? 0, 4 * tokens, "four times " + limit)
+                                         ?? Tokens($"subagents[{a.Id}].output_tokens_correction", a.OutputTokensCorrection, tokens, limit)
+                                         ?? Included($"subagents[{a.Id}].output_tokens_correction", a.OutputTokensCorrection, $"subagents[{a.Id}].tokens.output", a.OutputTokens)
                                          ?? OutOfRange($"subagents[{a.Id}].duration_ms", a.DurationMs ?? 0, 0, MaxMinutes * 60_000L)
                                          ?? OutOfRange($"subagents[{a.Id}].tool_uses", a.ToolUseCount ?? 0, 0, MaxCount))
                ?? First(s.ProblemsFaced, p => OutOfRange("problems_faced[].iterations", p.Iterations, 0, MaxCount))
-               ?? First(s.WorkflowEdges, f => Counts($"workflow_edges.{f.Key}", f.Value));
+               ?? First(s.WorkflowEdges, f => Counts($"workflow_edges.{f.Key}", f.Value))
+               ?? ClaudeCode("claude_code.status_line", s.ClaudeCode?.StatusLine)
+               ?? ClaudeCode("claude_code.cost_command", s.ClaudeCode?.CostCommand);
     }
+
+    /// <summary>Claude Code's own figures as read back: the same bounds as ours (it cannot have billed more than a million
+    /// responses at the bound either); durations as minutes; lines changed and web searches as counts.</summary>
+    private static string? ClaudeCode(string what, ClaudeCodeFigures? f)
+    {
+        if (f is null) return null;
+        const long tokens = MaxTokens;
+        const string limit = "the bound of a million responses of 10^9 tokens each";
+        return (f.CostUsd is decimal c ? Cost(what + ".cost_usd", c) : null)
+               ?? Tokens(what + ".input_tokens", f.InputTokens ?? 0, tokens, limit)
+               ?? Tokens(what + ".output_tokens", f.OutputTokens ?? 0, tokens, limit)
+               ?? Tokens(what + ".cache_read_tokens", f.CacheReadTokens ?? 0, tokens, limit)
+               ?? Tokens(what + ".cache_write_tokens", f.CacheWriteTokens ?? 0, tokens, limit)
+               ?? OutOfRange(what + ".api_duration_ms", f.ApiDurationMs ?? 0, 0, MaxMinutes * 60_000L)
+               ?? OutOfRange(what + ".wall_duration_ms", f.WallDurationMs ?? 0, 0, MaxMinutes * 60_000L)
+               ?? OutOfRange(what + ".lines_added", f.LinesAdded ?? 0, 0, MaxCount)
+               ?? OutOfRange(what + ".lines_removed", f.LinesRemoved ?? 0, 0, MaxCount)
+               ?? First(f.Models, m => (m.CostUsd is decimal mc ? Cost($"{what}.models[{m.Model}].cost_usd", mc) : null)
+                                       ?? Tokens($"{what}.models[{m.Model}].input_tokens", m.InputTokens ?? 0, tokens, limit)
+                                       ?? Tokens($"{what}.models[{m.Model}].output_tokens", m.OutputTokens ?? 0, tokens, limit)
+                                       ?? Tokens($"{what}.models[{m.Model}].cache_read_tokens", m.CacheReadTokens ?? 0, tokens, limit)
+                                       ?? Tokens($"{what}.models[{m.Model}].cache_write_tokens", m.CacheWriteTokens ?? 0, tokens, limit)
+                                       ?? OutOfRange($"{what}.models[{m.Model}].web_search_requests", m.WebSearchRequests ?? 0, 0, MaxCount));
+    }
+
+    /// <summary>A correction is part of the figure it corrects, so it cannot be larger.</summary>
+    private static string? Included(string field, long part, string whole, long total) =>
+        part > total ? $"{field} is {Number(part)}, more than {whole} ({Number(total)}) that includes it." : null;
 
     private static string? Models(IReadOnlyList<ModelUsage> models) => First(models, m =>
     {

@@ -51,6 +51,17 @@ public sealed class SessionSummaryData
     public long CacheCreationTokens { get; init; }
     public long CacheReadTokens { get; init; }
     public long TotalTokens { get; init; }
+    /// <summary>
+    /// True when some session's output tokens are a lower bound (Claude Code's logged mid-stream counts), so the output
+    /// total is too; false when every session's output is final; null when no session says (JSON written before this was measured).
+    /// </summary>
+    public bool? OutputTokensLowerBound { get; init; }
+    /// <summary>How many sessions' output tokens are a lower bound.</summary>
+    public int OutputTokensLowerBoundSessions { get; init; }
+    /// <summary>Output tokens the sessions' final-usage corrections added (included in <see cref="OutputTokens"/>).</summary>
+    public long OutputTokensCorrection { get; init; }
+    /// <summary>Claude Code's own figures summed over the sessions that have them, beside ours for the same sessions; null when none has.</summary>
+    public ClaudeCodeTotals? ClaudeCode { get; init; }
     /// <summary>Per model, summed across sessions; the most expensive first, then by name.</summary>
     public IReadOnlyList<ModelUsage> Models { get; init; } = [];
     /// <summary>One short record per session, ordered by start time, then session id.</summary>
@@ -105,6 +116,10 @@ public sealed class SessionSummaryData
             Skills = s.SkillsInvoked.Select(k => k.Skill).Distinct(StringComparer.Ordinal).ToList(),
             Models = s.Models.Select(m => m.Model).Distinct(StringComparer.Ordinal).ToList(),
             Status = SessionStatus(s),
+            ClaudeCodeCostUsd = s.ClaudeCodeCostUsd,
+            ClaudeCodeOutputTokens = s.ClaudeCodeOutputTokens,
+            OutputTokens = s.OutputTokens,
+            OutputTokensLowerBound = s.OutputTokensLowerBound,
         }).ToList();
 
         var models = distinct.SelectMany(s => s.Models)
@@ -150,9 +165,20 @@ public sealed class SessionSummaryData
             CacheCreationTokens = cacheCreation,
             CacheReadTokens = cacheRead,
             TotalTokens = checked(input + output + cacheCreation + cacheRead),
+            OutputTokensLowerBound = LowerBound(distinct.Select(s => s.OutputTokensLowerBound)),
+            OutputTokensLowerBoundSessions = distinct.Count(s => s.OutputTokensLowerBound == true),
+            OutputTokensCorrection = distinct.Sum(s => s.OutputTokensCorrection),
+            ClaudeCode = ClaudeCodeTotals.Of(entries),
             Models = models,
             Sessions = entries,
         };
+    }
+
+    /// <summary>Any true → true; all false → false; otherwise (some unknown, none true) unknown.</summary>
+    internal static bool? LowerBound(IEnumerable<bool?> sessions)
+    {
+        var list = sessions.ToList();
+        return list.Any(b => b == true) ? true : list.Count > 0 && list.All(b => b == false) ? false : null;
     }
 
     /// <summary>"done" when every problem the session met was resolved, else "N unresolved".</summary>
@@ -178,5 +204,49 @@ public sealed class SessionSummaryEntry
     public IReadOnlyList<string> Skills { get; init; } = [];
     public IReadOnlyList<string> Models { get; init; } = [];
     public string Status { get; init; } = "done";
+    /// <summary>The session's output tokens (ours).</summary>
+    public long OutputTokens { get; init; }
+    /// <summary>Whether the session's output tokens are a lower bound; null when unknown.</summary>
+    public bool? OutputTokensLowerBound { get; init; }
+    /// <summary>Claude Code's own cost for the session; null when none was recorded.</summary>
+    public decimal? ClaudeCodeCostUsd { get; init; }
+    /// <summary>Claude Code's own output tokens for the session; null when none were recorded.</summary>
+    public long? ClaudeCodeOutputTokens { get; init; }
     public override string ToString() => $"{SessionIdShort} {CommentFormatting.Duration(DurationMinutes)} {CommentFormatting.Money(CostUsd)} {Commits} commits {Status}";
+}
+
+/// <summary>
+/// Claude Code's own figures summed over the sessions that have them, and ours for exactly those sessions, so the two
+/// sums compare like with like ("Claude Code reported $A for 3 of 4 sessions; ours for those: $B").
+/// </summary>
+public sealed record ClaudeCodeTotals
+{
+    /// <summary>Sessions with a cost from Claude Code.</summary>
+    public int CostSessions { get; init; }
+    /// <summary>The sum of Claude Code's costs of those sessions.</summary>
+    public decimal CostUsd { get; init; }
+    /// <summary>The sum of our costs (in cents, as the summary adds them) of the same sessions.</summary>
+    public decimal OursCostUsd { get; init; }
+    /// <summary>Sessions with output tokens from Claude Code.</summary>
+    public int OutputSessions { get; init; }
+    public long OutputTokens { get; init; }
+    /// <summary>Our output tokens of the same sessions.</summary>
+    public long OursOutputTokens { get; init; }
+
+    /// <summary>The sums over <paramref name="entries"/>; null when no session has a Claude Code figure. Checked sums.</summary>
+    public static ClaudeCodeTotals? Of(IReadOnlyList<SessionSummaryEntry> entries)
+    {
+        var cost = entries.Where(e => e.ClaudeCodeCostUsd.HasValue).ToList();
+        var output = entries.Where(e => e.ClaudeCodeOutputTokens.HasValue).ToList();
+        if (cost.Count == 0 && output.Count == 0) return null;
+        return new ClaudeCodeTotals
+        {
+            CostSessions = cost.Count,
+            CostUsd = cost.Sum(e => e.ClaudeCodeCostUsd!.Value),
+            OursCostUsd = cost.Sum(e => e.CostUsd),
+            OutputSessions = output.Count,
+            OutputTokens = output.Sum(e => e.ClaudeCodeOutputTokens!.Value),
+            OursOutputTokens = output.Sum(e => e.OutputTokens),
+        };
+    }
 }

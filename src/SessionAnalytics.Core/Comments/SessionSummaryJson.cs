@@ -20,12 +20,20 @@ namespace SessionAnalytics.Core.Comments;
 ///   "total_commits": 8,
 ///   "total_duration_minutes": 248,
 ///   "total_tokens": {"input": 0, "output": 0, "cache_creation": 0, "cache_read": 0},
+///   "output_tokens_lower_bound": true | false | null,   (any session's output a lower bound; null: no session says)
+///   "output_tokens_lower_bound_sessions": 2,
+///   "output_tokens_correction": 1933,
+///   "claude_code": {"cost_usd": {"sessions": 3, "claude_code": 12.3456, "ours": 11.2, "ours_minus_claude_code": -1.1456},
+///                   "output_tokens": {"sessions": 2, "claude_code": 9000, "ours": 7000, "ours_minus_claude_code": -2000}} | null,
 ///   "models": {"claude-opus-4-6": {"messages": 0, "input_tokens": 0, "output_tokens": 0, "cache_creation_tokens": 0,
 ///                                   "cache_read_tokens": 0, "cache_creation_1h_tokens": 0, "cost_usd": 34.2113 | null}},
 ///   "sessions": [{"session_id": "...", "session_id_short": "00b11888", "branch": "fix/x" | null,
 ///                 "started_at": "2026-02-08T22:26:37Z" | null, "ended_at": ... | null, "duration_minutes": 78,
-///                 "cost_usd": 12.45, "commits": 2, "skills": ["tdd:ci"], "models": ["claude-opus-4-6"], "status": "done"}]
+///                 "cost_usd": 12.45, "commits": 2, "skills": ["tdd:ci"], "models": ["claude-opus-4-6"], "status": "done",
+///                 "output_tokens": 835336, "output_tokens_lower_bound": true | null,
+///                 "claude_code_cost_usd": 12.61 | null, "claude_code_output_tokens": 901223 | null}]
 /// }
+/// Summaries written before the lower-bound and Claude Code fields existed read with those fields unknown.
 /// </code>
 /// When the summary is too large for one comment, <c>sessions</c> is empty (and <c>session_ids</c> too, if needed):
 /// <c>session_count</c> and the totals stay exact.
@@ -82,6 +90,10 @@ public static class SessionSummaryJson
             w.WriteNumber("cache_creation", d.CacheCreationTokens);
             w.WriteNumber("cache_read", d.CacheReadTokens);
             w.WriteEndObject();
+            if (d.OutputTokensLowerBound is bool lowerBound) w.WriteBoolean("output_tokens_lower_bound", lowerBound); else w.WriteNull("output_tokens_lower_bound");
+            w.WriteNumber("output_tokens_lower_bound_sessions", d.OutputTokensLowerBoundSessions);
+            w.WriteNumber("output_tokens_correction", d.OutputTokensCorrection);
+            WriteClaudeCode(w, d.ClaudeCode);
             SessionStatsJson.WriteModels(w, d.Models);
             w.WriteStartArray("sessions");
             foreach (var s in rows == SummaryRows.All ? d.Sessions : [])
@@ -102,12 +114,61 @@ public static class SessionSummaryJson
                 foreach (var m in s.Models) w.WriteStringValue(m);
                 w.WriteEndArray();
                 w.WriteString("status", s.Status);
+                w.WriteNumber("output_tokens", s.OutputTokens);
+                if (s.OutputTokensLowerBound is bool b) w.WriteBoolean("output_tokens_lower_bound", b); else w.WriteNull("output_tokens_lower_bound");
+                if (s.ClaudeCodeCostUsd is decimal cc) w.WriteNumber("claude_code_cost_usd", cc); else w.WriteNull("claude_code_cost_usd");
+                if (s.ClaudeCodeOutputTokens is long co) w.WriteNumber("claude_code_output_tokens", co); else w.WriteNull("claude_code_output_tokens");
                 w.WriteEndObject();
             }
             w.WriteEndArray();
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteClaudeCode(Utf8JsonWriter w, ClaudeCodeTotals? t)
+    {
+        if (t is null)
+        {
+            w.WriteNull("claude_code");
+            return;
+        }
+        w.WriteStartObject("claude_code");
+        if (t.CostSessions > 0)
+        {
+            w.WriteStartObject("cost_usd");
+            w.WriteNumber("sessions", t.CostSessions);
+            w.WriteNumber("claude_code", t.CostUsd);
+            w.WriteNumber("ours", t.OursCostUsd);
+            w.WriteNumber("ours_minus_claude_code", t.OursCostUsd - t.CostUsd);
+            w.WriteEndObject();
+        }
+        if (t.OutputSessions > 0)
+        {
+            w.WriteStartObject("output_tokens");
+            w.WriteNumber("sessions", t.OutputSessions);
+            w.WriteNumber("claude_code", t.OutputTokens);
+            w.WriteNumber("ours", t.OursOutputTokens);
+            w.WriteNumber("ours_minus_claude_code", checked(t.OursOutputTokens - t.OutputTokens));
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    private static ClaudeCodeTotals? ReadClaudeCode(JsonElement r)
+    {
+        if (!r.TryGetProperty("claude_code", out var c) || c.ValueKind != JsonValueKind.Object) return null;
+        var cost = c.TryGetProperty("cost_usd", out var x) && x.ValueKind == JsonValueKind.Object ? x : default;
+        var output = c.TryGetProperty("output_tokens", out var y) && y.ValueKind == JsonValueKind.Object ? y : default;
+        return new ClaudeCodeTotals
+        {
+            CostSessions = (int)Long(cost, "sessions"),
+            CostUsd = Dec(cost, "claude_code") ?? 0m,
+            OursCostUsd = Dec(cost, "ours") ?? 0m,
+            OutputSessions = (int)Long(output, "sessions"),
+            OutputTokens = Long(output, "claude_code"),
+            OursOutputTokens = Long(output, "ours"),
+        };
     }
 
     /// <summary>Parses the summary JSON; throws <see cref="FormatException"/> naming what is wrong.</summary>
@@ -146,6 +207,10 @@ public static class SessionSummaryJson
                     Skills = Strings(s, "skills"),
                     Models = Strings(s, "models"),
                     Status = Str(s, "status") ?? "done",
+                    OutputTokens = Long(s, "output_tokens"),
+                    OutputTokensLowerBound = Bool(s, "output_tokens_lower_bound"),
+                    ClaudeCodeCostUsd = Dec(s, "claude_code_cost_usd"),
+                    ClaudeCodeOutputTokens = s.TryGetProperty("claude_code_output_tokens", out var co) && co.ValueKind == JsonValueKind.Number ? co.GetInt64() : null,
                 });
             }
             var ids = Strings(r, "session_ids");
@@ -164,6 +229,10 @@ public static class SessionSummaryJson
                 OutputTokens = Long(totals, "output"),
                 CacheCreationTokens = Long(totals, "cache_creation"),
                 CacheReadTokens = Long(totals, "cache_read"),
+                OutputTokensLowerBound = Bool(r, "output_tokens_lower_bound"),
+                OutputTokensLowerBoundSessions = (int)Long(r, "output_tokens_lower_bound_sessions"),
+                OutputTokensCorrection = Long(r, "output_tokens_correction"),
+                ClaudeCode = ReadClaudeCode(r),
                 Models = models,
                 Sessions = entries,
             };
@@ -172,6 +241,9 @@ public static class SessionSummaryJson
 
     private static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool? Bool(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
 
     private static long Long(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;

@@ -88,6 +88,27 @@ public static class SessionSummaryRenderer
         RecommendedAction = "Report this PR's sessions with Export-SessionAnalytics instead of a summary comment.",
     });
 
+    /// <summary>Claude Code's own figures beside ours, over the sessions that have them (docs: "Claude Code's own figures").</summary>
+    private static void AppendClaudeCode(StringBuilder sb, SessionSummaryData d)
+    {
+        if (d.ClaudeCode is not { } t) return;
+        if (t.CostSessions > 0)
+            sb.Append("- Claude Code reported ").Append(Money(t.CostUsd)).Append(" for ").Append(Number(t.CostSessions)).Append(" of ")
+              .Append(Count(d.SessionCount, "session", "sessions")).Append("; ours for ").Append(t.CostSessions == 1 ? "that one" : "those " + Number(t.CostSessions))
+              .Append(": ").Append(Money(t.OursCostUsd)).Append(Percent(t.OursCostUsd, t.CostUsd)).Append('\n');
+        if (t.OutputSessions > 0)
+            sb.Append("- Claude Code reported ").Append(Number(t.OutputTokens)).Append(" output tokens for ").Append(Number(t.OutputSessions)).Append(" of ")
+              .Append(Count(d.SessionCount, "session", "sessions")).Append("; ours for ").Append(t.OutputSessions == 1 ? "that one" : "those " + Number(t.OutputSessions))
+              .Append(": ").Append(Number(t.OursOutputTokens)).Append(Percent(t.OursOutputTokens, t.OutputTokens)).Append('\n');
+        sb.Append('\n');
+    }
+
+    /// <summary>" (12.1% lower)", " (3.0% higher)", "" when equal or Claude Code's figure is 0.</summary>
+    private static string Percent(decimal ours, decimal claudeCode) =>
+        ClaudeCodeCheck.Percent(ours, claudeCode) is { } p && p != 0
+            ? " (" + Math.Abs(p).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "% " + (p < 0 ? "lower" : "higher") + ")"
+            : "";
+
     private static string Compose(SessionSummaryData d, Layout layout, string json, SummaryOptions options)
     {
         int cell = options.MaxCellLength;
@@ -125,6 +146,11 @@ public static class SessionSummaryRenderer
               .Append("** | **").Append(Money(d.TotalCostUsd))
               .Append("** |\n");
         sb.Append('\n');
+        if (d.OutputTokensLowerBoundSessions > 0)
+            sb.Append("_Output tokens of ").Append(Number(d.OutputTokensLowerBoundSessions)).Append(" of ").Append(Count(d.SessionCount, "session", "sessions"))
+              .Append(" are Claude Code's logged mid-stream counts, so the output totals are a lower bound")
+              .Append(d.OutputTokensCorrection > 0 ? " (" + Number(d.OutputTokensCorrection) + " output tokens from subagents' final usage included)" : "")
+              .Append("._\n\n");
 
         if (d.SessionCount > 0)
         {
@@ -165,6 +191,7 @@ public static class SessionSummaryRenderer
                 sb.Append("- Sum of ").Append(Count(d.SessionCount, "session cost", "session costs")).Append(" = **").Append(Money(d.TotalCostUsd)).Append("**\n");
                 sb.Append("- Sum of ").Append(Count(d.SessionCount, "session's commits", "sessions' commits")).Append(" = **").Append(Number(d.TotalCommits)).Append("**\n\n");
             }
+            AppendClaudeCode(sb, d);
         }
 
         foreach (var note in options.Notes)

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using SessionAnalytics.Core.Git;
 
 namespace SessionAnalytics.Core.GitHub;
 
@@ -15,7 +16,11 @@ public sealed record RepositoryRef(string Owner, string Name)
         repository = null;
         if (string.IsNullOrWhiteSpace(text)) return false;
         text = text.Trim();
-        if (GitRemote.TryParseUrl(text, out repository, out _)) return true;
+        if (GitRemote.TryParseUrl(text, out var remote, out _))
+        {
+            repository = new RepositoryRef(remote.Owner, remote.Name);
+            return true;
+        }
         var parts = text.Split('/');
         if (parts.Length != 2) return false;
         var name = parts[1].EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? parts[1][..^4] : parts[1];
@@ -25,8 +30,7 @@ public sealed record RepositoryRef(string Owner, string Name)
     }
 
     /// <summary>GitHub owner and repository names: letters, digits, '-', '_', '.'; not "." or "..".</summary>
-    internal static bool IsValidSegment(string s) =>
-        s.Length > 0 && s != "." && s != ".." && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    internal static bool IsValidSegment(string s) => RemoteRepository.IsValidSegment(s);
 }
 
 public enum GitHubTargetKind

@@ -1,4 +1,5 @@
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Git;
 
 namespace SessionAnalytics.Core.GitHub;
 
@@ -52,7 +53,7 @@ public sealed class RepositoryResolver(Func<string, string?>? environment = null
             if (GitRemote.TryParseUrl(url, out var repo, out var host))
             {
                 _diagnostics.Verbose($"Repository {repo} from the origin remote of {directory} (host {host}).");
-                return repo;
+                return new RepositoryRef(repo.Owner, repo.Name);
             }
             tried.Add($"{directory} (origin '{url}' is not a GitHub URL)");
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Git;
 using SessionAnalytics.Core.Pricing;
 using SessionAnalytics.Core.Transcripts;
 
@@ -23,17 +24,26 @@ internal sealed class MeasurementRun
     private readonly CommitLog _commits = new();
     private readonly SubagentTracker _subagents = new();
     private readonly SkillWindows _skills = new();
+    private readonly TestRuns _tests = new();
+    private readonly CostCommandFinder _costCommand;
 
-    public MeasurementRun(ClaudeSession session, IReadOnlySet<string> siblingSessions)
+    public MeasurementRun(ClaudeSession session, IReadOnlySet<string> siblingSessions, IDiagnostics diagnostics)
     {
         _session = session;
         _siblingSessions = siblingSessions;
+        _costCommand = new CostCommandFinder(session.TranscriptPath, diagnostics);
         _agentsWithTranscripts = session.TranscriptPaths.Select(TranscriptFile.AgentIdOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
         AgentsWithTranscripts = _agentsWithTranscripts.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
     }
 
     /// <summary>The agent ids of the session's subagent files, in UTF-8 for <see cref="TranscriptEnvelope"/>.</summary>
     public IReadOnlyList<byte[]> AgentsWithTranscripts { get; }
+
+    /// <summary>
+    /// Every line of the main transcript, as read (before any parse): where the output of a <c>/cost</c> command is
+    /// found (<see cref="CostCommandFinder"/>; one substring search per line, a parse only for local-command lines).
+    /// </summary>
+    public void MainTranscriptLine(long number, ReadOnlySpan<byte> line) => _costCommand.Observe(number, line);
 
     /// <summary>A progress, snapshot or queue line: it counts for time and session metadata only.</summary>
     public void NonBillable(in TranscriptEnvelope line, TranscriptFileKind file)
@@ -108,6 +118,7 @@ internal sealed class MeasurementRun
                 case "Bash":
                     _problems.Command(use);
                     _commits.Command(use);
+                    _tests.Command(use);
                     break;
             }
         }
@@ -139,6 +150,7 @@ internal sealed class MeasurementRun
             {
                 case "Task" or "Agent": _subagents.Finished(result, line); break;
                 case "Skill": _skills.Finished(result); break;
+                case "Bash": _tests.Finished(result); break;
             }
             if (_commits.IsCommitCall(id))
             {
@@ -159,12 +171,13 @@ internal sealed class MeasurementRun
         if (prompt) _skills.Prompt(ticks);
     }
 
-    public SessionStats Build(PricingTable pricing, IDiagnostics diagnostics, StatsOptions options)
+    /// <param name="statusLine">The session's recorded status line figures, when there are any.</param>
+    public SessionStats Build(PricingTable pricing, IDiagnostics diagnostics, StatsOptions options, ClaudeCodeFigures? statusLine = null)
     {
         // Subagents first: their final usage corrects the responses the totals are summed from.
         var subagents = _subagents.Build(_usage);
         var usage = _usage.Totals(pricing, diagnostics, _session.Id);
-        var (skills, sequence) = _skills.Build(_usage.Responses);
+        var (skills, sequence, invocations) = _skills.Build(_usage.Responses, _tests.Failures());
         var time = _timeline.Build(_session, options.IdleThreshold);
         var totals = new TokenSum();
         foreach (var m in usage.Models)
@@ -173,7 +186,7 @@ internal sealed class MeasurementRun
         return new SessionStats
         {
             SessionId = _session.Id,
-            Project = _session.Project,
+            Project = ProjectOf(time.Cwd, diagnostics),
             Branch = time.Branch,
             StartedAt = time.StartedAt,
             EndedAt = time.EndedAt,
@@ -189,6 +202,7 @@ internal sealed class MeasurementRun
             Tools = _tools.Build(),
             SkillsInvoked = skills,
             SkillSequence = sequence,
+            SkillInvocations = invocations,
             Subagents = subagents.Rows,
             Commits = _commits.Build(),
             ProblemsFaced = _problems.Build(),
@@ -199,7 +213,34 @@ internal sealed class MeasurementRun
             TranscriptPaths = _session.TranscriptPaths.Count > 0 ? _session.TranscriptPaths : [_session.TranscriptPath],
             OutputTokensLowerBound = usage.OutputLowerBound || subagents.UsageOutsideTotals,
             OutputTokensCorrection = usage.OutputCorrection,
+            ClaudeCode = ClaudeCodeReport(statusLine, diagnostics),
         };
+    }
+
+    /// <summary>
+    /// The design's <c>project</c>: owner/name of the <c>origin</c> remote when the session's working directory is in a
+    /// clone (docs: "Finding sessions", "Project"), else the folder name discovery gave.
+    /// </summary>
+    private string? ProjectOf(string? cwd, IDiagnostics diagnostics)
+    {
+        if (GitRemote.RepositoryOf(cwd) is { } repository)
+        {
+            diagnostics.Verbose($"Session {_session.ShortId}: project {repository.FullName}, the origin remote of {cwd} ({repository.Host}).");
+            return repository.FullName;
+        }
+        return _session.Project;
+    }
+
+    private ClaudeCodeReport? ClaudeCodeReport(ClaudeCodeFigures? statusLine, IDiagnostics diagnostics)
+    {
+        var cost = _costCommand.Latest;
+        // A /cost in history replayed from another session (--resume) describes that session's process.
+        if (cost?.SessionId is { } owner && owner != _session.Id && _siblingSessions.Contains(owner))
+        {
+            diagnostics.Verbose($"Session {_session.ShortId}: the last /cost output ({cost.Location}) belongs to session {owner}; not used.");
+            cost = null;
+        }
+        return statusLine is null && cost is null ? null : new ClaudeCodeReport { StatusLine = statusLine, CostCommand = cost };
     }
 
     private static bool IsBlock(JsonElement block, ReadOnlySpan<byte> type) =>

@@ -18,6 +18,8 @@ internal struct ParsedLine
     public string? ErrorId;
     public string? Problem;
     public Exception? Exception;
+    /// <summary>A main-transcript line that mentions a local command (/cost), copied for the measurement's finder.</summary>
+    public byte[]? CommandLine;
     /// <summary>Something the file reader reported between two lines (an oversized line, a read failure).</summary>
     public Action<IDiagnostics>? Report;
 
@@ -31,6 +33,7 @@ internal struct ParsedLine
             Report(diagnostics);
             return;
         }
+        if (CommandLine is not null) measurement.MainTranscriptLine(Number, CommandLine);
         if (ErrorId is not null)
         {
             errors.Report(Number, ErrorId, Problem!, Exception);
@@ -61,7 +64,9 @@ internal struct ParsedLine
 /// Parses the lines of one transcript file: needs no session state but the agent ids of its subagent files, so it can
 /// run ahead of the measurement on another thread. Not thread-safe: one per file being read.
 /// </summary>
-internal sealed class LineParser(IReadOnlyList<byte[]> agentsWithTranscripts)
+/// <param name="findsCommands">Main transcripts, when Claude Code's figures are read: lines that may hold /cost and its
+/// output are kept for <see cref="MeasurementRun.MainTranscriptLine"/> (a substring search here, no parse).</param>
+internal sealed class LineParser(IReadOnlyList<byte[]> agentsWithTranscripts, bool findsCommands)
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = TranscriptLines.MaxNestingDepth };
 
@@ -73,6 +78,7 @@ internal sealed class LineParser(IReadOnlyList<byte[]> agentsWithTranscripts)
     public ParsedLine Parse(long number, ReadOnlyMemory<byte> line, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? keep = null)
     {
         var parsed = new ParsedLine { Number = number };
+        if (findsCommands && CostCommandFinder.MayMention(line.Span)) parsed.CommandLine = line.ToArray();
         // The JSON reader does not validate every string's UTF-8; a line that is not UTF-8 is corrupt, not data.
         if (!System.Text.Unicode.Utf8.IsValid(line.Span))
             return Failed(parsed, StatsErrors.LineNotUtf8, "not valid UTF-8; the line is skipped, the rest of the session is kept.");

@@ -52,6 +52,18 @@ public sealed record SessionStats
     public bool? OutputTokensLowerBound { get; init; }
     /// <summary>Output tokens that come from final usage instead of the logged counts; included in <see cref="OutputTokens"/>.</summary>
     public long OutputTokensCorrection { get; init; }
+    /// <summary>Claude Code's own cost for the session (the source recorded last, see <see cref="ClaudeCodeVerification"/>); null when none was recorded.</summary>
+    public decimal? ClaudeCodeCostUsd => ClaudeCodeVerification?.Cost?.ClaudeCode;
+    /// <summary>Claude Code's own output token count for the session; null when none was recorded.</summary>
+    public long? ClaudeCodeOutputTokens => ClaudeCodeVerification?.OutputTokens is { } o ? (long)o.ClaudeCode : null;
+
+    /// <summary>
+    /// What Claude Code itself reported for the session (its status line, recorded by the status line recorder, and
+    /// the output of <c>/cost</c> in the transcript); null when neither exists. Docs: "Claude Code's own figures".
+    /// </summary>
+    public ClaudeCodeReport? ClaudeCode { get; init; }
+    /// <summary>Our cost and output tokens beside Claude Code's, from <see cref="ClaudeCode"/>; null without Claude Code figures.</summary>
+    public ClaudeCodeVerification? ClaudeCodeVerification => ClaudeCodeVerification.Of(this);
 
     public IReadOnlyList<ModelUsage> Models { get; init; } = [];
     /// <summary>Tool name → number of calls, main thread and subagents together.</summary>
@@ -59,6 +71,11 @@ public sealed record SessionStats
     public IReadOnlyList<SkillUsage> SkillsInvoked { get; init; } = [];
     /// <summary>The skills in the order they were invoked, repeats kept: the input of the workflow-edge rule.</summary>
     public IReadOnlyList<string> SkillSequence { get; init; } = [];
+    /// <summary>
+    /// Every Skill invocation in the order made, with its outcome and what happened before the next one: what the
+    /// workflow diagrams use to tell success from failure (docs: "Workflow edges"). Empty in JSON written before it was measured.
+    /// </summary>
+    public IReadOnlyList<SkillInvocation> SkillInvocations { get; init; } = [];
     /// <summary>One row per subagent and model.</summary>
     public IReadOnlyList<SubagentUsage> Subagents { get; init; } = [];
     public IReadOnlyList<CommitRecord> Commits { get; init; } = [];
@@ -107,6 +124,20 @@ public sealed record SkillUsage
     public long InputTokens { get; init; }
     public long OutputTokens { get; init; }
     public override string ToString() => $"{Skill} x{Count} {Status}";
+}
+
+/// <summary>One Skill tool call (design: the skill sequence, with outcomes).</summary>
+public sealed record SkillInvocation
+{
+    public required string Skill { get; init; }
+    /// <summary>False when the call's tool result failed (<c>is_error</c>, or <c>toolUseResult.success</c> false); true otherwise, a missing result included.</summary>
+    public bool Succeeded { get; init; } = true;
+    /// <summary>
+    /// The first test or CI command (docs: "Test and CI commands", e.g. <c>dotnet test</c>, <c>gh pr checks</c>) that
+    /// failed after this invocation and before the next one, anywhere in the session (subagents included); null when none did.
+    /// </summary>
+    public string? FailedTestOrCi { get; init; }
+    public override string ToString() => Skill + (Succeeded ? "" : " (failed)") + (FailedTestOrCi is null ? "" : $", then '{FailedTestOrCi}' failed");
 }
 
 /// <summary>A subagent launched through the Task/Agent tool (design: <c>subagents[]</c>).</summary>

@@ -16,21 +16,24 @@ public sealed class SessionStatsCalculator(PricingTable pricing, IDiagnostics di
 
     public SessionStats Calculate(ClaudeSession session, CancellationToken cancellation = default)
     {
-        var measurement = new MeasurementRun(session, TranscriptFile.SiblingSessionIds(session.TranscriptPath));
+        var measurement = new MeasurementRun(session, TranscriptFile.SiblingSessionIds(session.TranscriptPath), diagnostics);
         var files = session.TranscriptPaths.Count > 0 ? session.TranscriptPaths : [session.TranscriptPath];
         foreach (var path in files)
         {
             cancellation.ThrowIfCancellationRequested();
             ReadFile(measurement, path, TranscriptFile.KindOf(path, session.TranscriptPath), cancellation);
         }
-        return measurement.Build(pricing, diagnostics, _options);
+        var statusLine = _options.ReadClaudeCodeFigures
+            ? StatusLineFigures.Read(session.Id, _options.StatusLineDirectories(session), diagnostics)
+            : null;
+        return measurement.Build(pricing, diagnostics, _options, statusLine);
     }
 
     private void ReadFile(MeasurementRun measurement, string path, TranscriptFileKind kind, CancellationToken cancellation)
     {
         var fileAgent = kind == TranscriptFileKind.Main ? null : TranscriptFile.AgentIdOf(path);
         var errors = new LineErrors(path, diagnostics, _options.MaxReportedBadLinesPerFile);
-        var parser = new LineParser(measurement.AgentsWithTranscripts);
+        var parser = new LineParser(measurement.AgentsWithTranscripts, findsCommands: kind == TranscriptFileKind.Main && _options.ReadClaudeCodeFigures);
         if (ReadsAhead(path))
             LineReadAhead.Read(path, parser, line => line.Apply(measurement, kind, fileAgent, errors, diagnostics, dispose: false), cancellation);
         else

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SessionAnalytics.Core.Transcripts;
 
 namespace SessionAnalytics.Core.Stats;
 
@@ -102,6 +103,8 @@ internal sealed record SessionStatsDocument
     public List<string>? UnpricedModels { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? OutputTokensLowerBound { get; init; }
     public long OutputTokensCorrection { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ClaudeCodeDocument? ClaudeCode { get; init; }
+    public List<SkillInvocationDocument>? SkillInvocations { get; init; }
 
     public static SessionStatsDocument From(SessionStats s) => new()
     {
@@ -133,6 +136,8 @@ internal sealed record SessionStatsDocument
         UnpricedModels = s.UnpricedModels.ToList(),
         OutputTokensLowerBound = s.OutputTokensLowerBound,
         OutputTokensCorrection = s.OutputTokensCorrection,
+        ClaudeCode = ClaudeCodeDocument.From(s),
+        SkillInvocations = s.SkillInvocations.Select(i => new SkillInvocationDocument(i.Skill, i.Succeeded, i.FailedTestOrCi)).ToList(),
     };
 
     public SessionStats ToStats()
@@ -198,9 +203,55 @@ internal sealed record SessionStatsDocument
             UnpricedModels = UnpricedModels ?? [],
             OutputTokensLowerBound = OutputTokensLowerBound,
             OutputTokensCorrection = OutputTokensCorrection,
+            ClaudeCode = ClaudeCode is null || (ClaudeCode.StatusLine is null && ClaudeCode.CostCommand is null) ? null
+                : new ClaudeCodeReport { StatusLine = ClaudeCode.StatusLine, CostCommand = ClaudeCode.CostCommand },
+            SkillInvocations = (SkillInvocations ?? []).Select(i => new SkillInvocation
+            {
+                Skill = i.Skill ?? "",
+                Succeeded = i.Succeeded ?? true,
+                FailedTestOrCi = i.FailedTestOrCi,
+            }).ToList(),
         };
     }
 }
+
+/// <summary>
+/// The session's <c>claude_code</c> object: Claude Code's figures per source, and <c>compared</c>, ours beside
+/// Claude Code's (written for readers; a reader recomputes it from the figures, so it cannot disagree with them).
+/// </summary>
+internal sealed record ClaudeCodeDocument(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClaudeCodeFigures? StatusLine,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClaudeCodeFigures? CostCommand,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ComparedDocument? Compared)
+{
+    public static ClaudeCodeDocument? From(SessionStats s)
+    {
+        if (s.ClaudeCode is not { } report || (report.StatusLine is null && report.CostCommand is null)) return null;
+        var v = s.ClaudeCodeVerification;
+        return new ClaudeCodeDocument(Published(report.StatusLine), Published(report.CostCommand),
+            v is null ? null : new ComparedDocument(CheckDocument.From(v.Cost), CheckDocument.From(v.OutputTokens)));
+    }
+
+    /// <summary>The figures without where they were read (a file path of the measuring machine; like the transcript paths, never written).</summary>
+    private static ClaudeCodeFigures? Published(ClaudeCodeFigures? f) => f is null ? null : f with { Location = null, TranscriptPath = null };
+}
+
+internal sealed record ComparedDocument(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CheckDocument? CostUsd,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CheckDocument? OutputTokens);
+
+/// <summary>One figure compared: <c>ours_minus_claude_code</c> is negative when ours is lower.</summary>
+internal sealed record CheckDocument(string? Source, [property: JsonConverter(typeof(DesignDateConverter))] DateTimeOffset? RecordedAt,
+    decimal Ours, decimal ClaudeCode, decimal OursMinusClaudeCode, decimal? OursMinusClaudeCodePercent, bool ClaudeCodeRounded)
+{
+    public static CheckDocument? From(ClaudeCodeCheck? c) => c is null ? null
+        : new CheckDocument(c.Source, c.RecordedAt, c.Ours, c.ClaudeCode, c.OursMinusClaudeCode, c.OursMinusClaudeCodePercent, c.Rounded);
+}
+
+internal sealed record SkillInvocationDocument(
+    string? Skill,
+    bool? Succeeded,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FailedTestOrCi);
 
 internal sealed record TargetDocument(string? Type, int? Number);
 

@@ -17,16 +17,27 @@ public static class SessionStatsRedaction
         /// session's JSON (ids, names, descriptions, messages, model, tool, skill and edge names), so a field added to
         /// the contract is redacted without being listed here. Numbers are untouched; keys that redact to the same text
         /// are merged, their numbers added. Like the JSON, the copy has times to the second and model costs to 1/100
-        /// cent. <see cref="SessionStats.TranscriptPaths"/> (local only, not in the JSON) are redacted too.
+        /// cent. <see cref="SessionStats.TranscriptPaths"/> and the places Claude Code's figures were read from (local only,
+        /// not in the JSON) are redacted too.
         /// </summary>
         public static SessionStats Redact(SessionStats stats)
         {
             ArgumentNullException.ThrowIfNull(stats);
             var json = JsonSerializer.SerializeToNode(SessionStatsDocument.From(stats), SessionStatsJsonContext.Default.SessionStatsDocument);
             var redacted = RedactNode(json)!.Deserialize(SessionStatsJsonContext.Default.SessionStatsDocument)!.ToStats();
-            return redacted with { TranscriptPaths = stats.TranscriptPaths.Select(p => SecretRedactor.Redact(p) ?? "").ToList() };
+            return redacted with
+            {
+                TranscriptPaths = stats.TranscriptPaths.Select(p => SecretRedactor.Redact(p) ?? "").ToList(),
+                ClaudeCode = redacted.ClaudeCode is { } report
+                    ? report with { StatusLine = Located(report.StatusLine, stats.ClaudeCode?.StatusLine), CostCommand = Located(report.CostCommand, stats.ClaudeCode?.CostCommand) }
+                    : null,
+            };
         }
     }
+
+    private static Transcripts.ClaudeCodeFigures? Located(Transcripts.ClaudeCodeFigures? redacted, Transcripts.ClaudeCodeFigures? original) =>
+        redacted is null || original is null ? redacted
+            : redacted with { Location = SecretRedactor.Redact(original.Location), TranscriptPath = SecretRedactor.Redact(original.TranscriptPath) };
 
     private static JsonNode? RedactNode(JsonNode? node) => node switch
     {

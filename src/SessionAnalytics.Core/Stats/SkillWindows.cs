@@ -33,7 +33,10 @@ internal sealed class SkillWindows
 
     public void CompactionBoundary(long ticks) => _ends.Add(ticks);
 
-    public (List<SkillUsage> Skills, List<string> Sequence) Build(IEnumerable<Response> responses)
+    /// <param name="failedTests">Test and CI commands that failed (<see cref="TestRuns.Failures"/>), in time order: each
+    /// is told to the invocation before it, when it came before the next invocation.</param>
+    public (List<SkillUsage> Skills, List<string> Sequence, List<SkillInvocation> Invocations) Build(IEnumerable<Response> responses,
+        IReadOnlyList<(long Ticks, string Command)> failedTests)
     {
         var calls = _invocations.OrderBy(s => s.Ticks).ToList();
         var tokens = new Dictionary<string, (long In, long Out)>(StringComparer.Ordinal);
@@ -72,7 +75,16 @@ internal sealed class SkillWindows
                 OutputTokens = tout,
             };
         }).ToList();
-        return (skills, calls.Select(c => c.Skill).ToList());
+        var invocations = new List<SkillInvocation>(calls.Count);
+        var f = 0;
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var next = i + 1 < calls.Count ? calls[i + 1].Ticks : long.MaxValue;
+            while (f < failedTests.Count && failedTests[f].Ticks < calls[i].Ticks) f++;
+            string? failed = f < failedTests.Count && failedTests[f].Ticks < next ? failedTests[f].Command : null;
+            invocations.Add(new SkillInvocation { Skill = calls[i].Skill, Succeeded = !_failed.GetValueOrDefault(calls[i].ToolUseId), FailedTestOrCi = failed });
+        }
+        return (skills, calls.Select(c => c.Skill).ToList(), invocations);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using SessionAnalytics.Core.Git;
 using SessionAnalytics.Core.Tabular;
 
 namespace SessionAnalytics.Core.Transcripts;
@@ -13,6 +14,26 @@ public sealed class ClaudeSession
     /// <summary>The encoded directory under projects/, e.g. -home-dev-spotter.</summary>
     public required string ProjectDirectory { get; init; }
     public string? Cwd { get; init; }
+    private string? _repository;
+    private bool _repositoryRead;
+
+    /// <summary>
+    /// owner/name of the <c>origin</c> remote of the repository <see cref="Cwd"/> is in, when that directory is a clone
+    /// on this machine; else null. Read from the git configuration (no git process) on first use: -Project matches it,
+    /// and the measured session's <c>project</c> is it.
+    /// </summary>
+    public string? Repository
+    {
+        get
+        {
+            if (!_repositoryRead)
+            {
+                _repository = GitRemote.RepositoryOf(Cwd)?.FullName;
+                _repositoryRead = true;
+            }
+            return _repository;
+        }
+    }
     private string? _branch;
     private bool _branchGiven;
     private CellList<string>? _branches;

@@ -13,7 +13,7 @@ public sealed class SessionQuery
     public IReadOnlyList<string> Ids { get; init; } = [];
     /// <summary>A session matches when any branch it ran on matches.</summary>
     public Func<string, bool>? BranchMatch { get; init; }
-    /// <summary>Matched against the project's cwd, its leaf name and the encoded project directory.</summary>
+    /// <summary>Matched against the project's cwd, its leaf name, the encoded project directory, and the owner/name of the clone the cwd is in.</summary>
     public Func<string, bool>? ProjectMatch { get; init; }
     public DateTimeOffset? Since { get; init; }
     public DateTimeOffset? Until { get; init; }
@@ -366,7 +366,10 @@ public sealed partial class SessionDiscovery(IDiagnostics diagnostics)
     private static bool Matches(ClaudeSession s, SessionQuery q)
     {
         if (q.BranchMatch is { } branch && !s.Branches.Any(branch)) return false;
-        if (q.ProjectMatch is { } project && !(project(s.ProjectDirectory) || (s.Cwd is not null && project(s.Cwd)) || (s.Project is not null && project(s.Project)))) return false;
+        // -Project: the folder name, the working directory, the projects/ folder, or owner/name of the clone (read last: it
+        // costs a walk up the directory tree).
+        if (q.ProjectMatch is { } project && !(project(s.ProjectDirectory) || (s.Cwd is not null && project(s.Cwd)) || (s.Project is not null && project(s.Project))
+                                               || (s.Repository is { } repository && project(repository)))) return false;
         if (q.Since is DateTimeOffset since && (s.LastActivity ?? s.FirstActivity) < since) return false;
         if (q.Until is DateTimeOffset until && s.FirstActivity > until) return false;
         return true;

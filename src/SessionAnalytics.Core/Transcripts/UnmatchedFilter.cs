@@ -22,9 +22,11 @@ public sealed record UnmatchedFilter(string Parameter, string Value, IReadOnlyLi
         var allBranches = sessions.SelectMany(s => s.Branches).Distinct(StringComparer.Ordinal).ToList();
         foreach (var branch in branches.Where(b => !allBranches.Contains(b, StringComparer.OrdinalIgnoreCase)))
             misses.Add(new("Branch", branch, Closest(branch, allBranches)));
-        var allProjects = sessions.SelectMany(s => new[] { s.Project, s.Cwd, s.ProjectDirectory }).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var allProjects = projects.Any()
+            ? sessions.SelectMany(s => new[] { s.Project, s.Cwd, s.ProjectDirectory, s.Repository }).OfType<string>().Distinct(StringComparer.Ordinal).ToList()
+            : [];
         foreach (var project in projects.Where(p => !allProjects.Contains(p, StringComparer.OrdinalIgnoreCase)))
-            misses.Add(new("Project", project, Closest(project, sessions.Select(s => s.Project).OfType<string>().Distinct(StringComparer.Ordinal))));
+            misses.Add(new("Project", project, Closest(project, sessions.SelectMany(s => new[] { s.Project, s.Repository }).OfType<string>().Distinct(StringComparer.Ordinal))));
         return misses;
     }
 

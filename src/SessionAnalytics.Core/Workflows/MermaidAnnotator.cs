@@ -35,6 +35,8 @@ public sealed class MermaidAnnotation
     /// <summary>Edge keys that match no link of the template.</summary>
     public required IReadOnlyList<string> UnmatchedEdges { get; init; }
     public required IReadOnlyList<string> UsedNodes { get; init; }
+    /// <summary>Nodes filled red: every invocation of the skills they stand for failed.</summary>
+    public IReadOnlyList<string> FailedNodes { get; init; } = [];
     public int TraversedEdges => Links.Count(l => l.Traversal is LinkTraversal.Traversed or LinkTraversal.FailureTraversed);
     public int FailureEdges => Links.Count(l => l.Traversal == LinkTraversal.FailureTraversed);
     public int TotalEdges => Links.Count(l => l.Traversal != LinkTraversal.Invisible);
@@ -43,9 +45,10 @@ public sealed class MermaidAnnotation
 /// <summary>
 /// Re-emits a workflow template with the session's traversals on it: traversed links green, traversed failure links
 /// red, the rest grey (<c>linkStyle</c> lines appended, indices from <see cref="MermaidFlowchart.Links"/>), traversal
-/// counters in the labels (<c>|"CI green (2x)"|</c>, <c>|"1x"|</c>), and nodes filled green (used) or grey (unused)
-/// through two appended classDefs. The template's own <c>linkStyle</c> and <c>style</c> lines are dropped: they would fight
-/// the colour scheme (and a dropped link would shift indices). Everything else is kept as written.
+/// counters in the labels (<c>|"CI green (2x)"|</c>, <c>|"1x"|</c>), and nodes filled green (invoked and completed, or
+/// passed through), red (every invocation failed) or grey (not reached) through three appended classDefs. The
+/// template's own <c>linkStyle</c> and <c>style</c> lines are dropped: they would fight the colour scheme (and a dropped
+/// link would shift indices). Everything else is kept as written.
 /// </summary>
 public static partial class MermaidAnnotator
 {
@@ -53,7 +56,15 @@ public static partial class MermaidAnnotator
     public const string FailureColour = "#F44336";
     public const string UntraversedColour = "#9E9E9E";
 
-    public static MermaidAnnotation Annotate(MermaidFlowchart template, IReadOnlyDictionary<string, int> edges, IEnumerable<string>? usedNodes = null)
+    /// <summary>The annotated diagram's key, as a Mermaid comment in the diagram and as <see cref="WorkflowDiagram.Legend"/>.</summary>
+    public const string ColourKey =
+        "links: green = traversed, red = failure path traversed, grey = not traversed; " +
+        "nodes: green = invoked and completed (or passed through), red = every invocation failed, grey = not reached";
+
+    /// <param name="usedNodes">Nodes to fill green besides those a traversed link touches (the nodes of completed skills).</param>
+    /// <param name="failedNodes">Nodes to fill red: every invocation of their skills failed. Red wins over green.</param>
+    public static MermaidAnnotation Annotate(MermaidFlowchart template, IReadOnlyDictionary<string, int> edges, IEnumerable<string>? usedNodes = null,
+        IEnumerable<string>? failedNodes = null)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(edges);
@@ -87,15 +98,18 @@ public static partial class MermaidAnnotator
         var used = new HashSet<string>(usedNodes ?? [], StringComparer.Ordinal);
         foreach (var a in annotations)
             if (a.Traversal is LinkTraversal.Traversed or LinkTraversal.FailureTraversed) { used.Add(a.From); used.Add(a.To); }
+        var failed = new HashSet<string>(failedNodes ?? [], StringComparer.Ordinal);
+        used.ExceptWith(failed);
 
         var text = Rewrite(template, counts);
-        text = AppendStyles(template, text, annotations, used);
+        text = AppendStyles(template, text, annotations, used, failed);
         return new MermaidAnnotation
         {
             Mermaid = text,
             Links = annotations,
             UnmatchedEdges = unmatched,
             UsedNodes = template.Nodes.Where(n => used.Contains(n.Id)).Select(n => n.Id).ToList(),
+            FailedNodes = template.Nodes.Where(n => failed.Contains(n.Id)).Select(n => n.Id).ToList(),
         };
     }
 
@@ -121,6 +135,31 @@ public static partial class MermaidAnnotator
 
     /// <summary>A Mermaid double-quoted string for <paramref name="text"/>: quotes become <c>#quot;</c> and backticks <c>#96;</c> (so the text can neither end the string nor the Markdown fence around the diagram).</summary>
     public static string Quote(string text) => "\"" + text.Replace("\"", "#quot;").Replace("`", "#96;") + "\"";
+
+    /// <summary>
+    /// A Mermaid double-quoted string that shows <paramref name="text"/> exactly as written and can carry no markup:
+    /// for text that comes from a session (recorded edge names), never from a template. Besides <see cref="Quote"/>'s
+    /// escapes, <c>#</c> becomes <c>#35;</c> (so the text cannot spell an entity code) and <c>&lt;</c>, <c>&gt;</c>,
+    /// <c>&amp;</c> become <c>#lt;</c>, <c>#gt;</c>, <c>#amp;</c>: Mermaid turns those into HTML entities, which a
+    /// browser shows as the characters, never as a tag (<c>&lt;img src=x&gt;</c> renders as text).
+    /// </summary>
+    public static string QuoteText(string text)
+    {
+        var sb = new StringBuilder(text.Length + 16).Append('"');
+        foreach (var c in text)
+            sb.Append(c switch
+            {
+                '#' => "#35;",
+                '"' => "#quot;",
+                '`' => "#96;",
+                '<' => "#lt;",
+                '>' => "#gt;",
+                '&' => "#amp;",
+                _ when char.IsControl(c) => " ",
+                _ => c.ToString(),
+            });
+        return sb.Append('"').ToString();
+    }
 
     private static string Counter(MermaidLink link, int count)
     {
@@ -221,7 +260,7 @@ public static partial class MermaidAnnotator
         return new Edit(span.Start, end, "");
     }
 
-    private static string AppendStyles(MermaidFlowchart template, string text, IReadOnlyList<MermaidLinkAnnotation> links, HashSet<string> used)
+    private static string AppendStyles(MermaidFlowchart template, string text, IReadOnlyList<MermaidLinkAnnotation> links, HashSet<string> used, HashSet<string> failed)
     {
         // The template's top-level indentation: the least indented statement after the header.
         var indent = template.Statements
@@ -231,15 +270,19 @@ public static partial class MermaidAnnotator
             .FirstOrDefault() ?? "    ";
         var usedClass = UniqueClassName(template, "saUsed");
         var unusedClass = UniqueClassName(template, "saUnused");
+        var failedClass = UniqueClassName(template, "saFailed");
         var nl = NewLine(template);
         var sb = new StringBuilder(text.TrimEnd());
-        sb.Append(nl).Append(indent).Append("%% SessionAnalytics: green = traversed, red = failure path traversed, grey = not traversed");
+        sb.Append(nl).Append(indent).Append("%% SessionAnalytics: ").Append(ColourKey);
         sb.Append(nl).Append(indent).Append("classDef ").Append(usedClass).Append(" fill:").Append(TraversedColour).Append(",stroke:#2E7D32,color:#ffffff");
         sb.Append(nl).Append(indent).Append("classDef ").Append(unusedClass).Append(" fill:").Append(UntraversedColour).Append(",stroke:#616161,color:#ffffff");
+        if (failed.Count > 0)
+            sb.Append(nl).Append(indent).Append("classDef ").Append(failedClass).Append(" fill:").Append(FailureColour).Append(",stroke:#B71C1C,color:#ffffff");
         // class takes a comma-separated id list, so an id with a comma cannot be named there.
         var nodes = template.Nodes.Where(n => !n.IsSubgraph && !n.Id.Contains(',')).ToList();
         AppendList(sb, nl + indent, "class ", nodes.Where(n => used.Contains(n.Id)).Select(n => n.Id), " " + usedClass);
-        AppendList(sb, nl + indent, "class ", nodes.Where(n => !used.Contains(n.Id)).Select(n => n.Id), " " + unusedClass);
+        AppendList(sb, nl + indent, "class ", nodes.Where(n => failed.Contains(n.Id)).Select(n => n.Id), " " + failedClass);
+        AppendList(sb, nl + indent, "class ", nodes.Where(n => !used.Contains(n.Id) && !failed.Contains(n.Id)).Select(n => n.Id), " " + unusedClass);
         foreach (var (colour, width) in new[] { (TraversedColour, "3px"), (FailureColour, "3px"), (UntraversedColour, "1px") })
             AppendList(sb, nl + indent, "linkStyle ", links.Where(l => l.Colour == colour).Select(l => l.Index.ToString(CultureInfo.InvariantCulture)),
                 $" stroke:{colour},stroke-width:{width}");

@@ -16,6 +16,13 @@ public sealed class WorkflowDiagram
     public int FailureEdges { get; init; }
     /// <summary>Where the edges came from: "explicit" (-WorkflowEdges), "recorded" (already in the stats, e.g. read back from a comment) or "derived" (from the skill sequence).</summary>
     public string EdgeSource { get; init; } = "derived";
+    /// <summary>Nodes drawn red: every invocation of their skills failed.</summary>
+    public int FailedNodes { get; init; }
+    /// <summary>
+    /// What the diagram shows, for readers (the comment prints it under the diagram): where the edges come from (for
+    /// derived edges: the order of skill invocations) and what the colours mean.
+    /// </summary>
+    public string Legend { get; init; } = "";
     /// <summary>The annotated Mermaid source, without the ```mermaid fence.</summary>
     public required string Mermaid { get; init; }
     /// <summary>"FROM->TO" → traversals drawn on this diagram.</summary>

@@ -8,8 +8,10 @@ namespace SessionAnalytics.Core.Workflows;
 /// The workflow phase: one annotated diagram per skill family the session used, from the family's SKILL.md template
 /// and the session's workflow edges. Edges per family come from, in this order: <c>explicitEdges</c> (passed by the
 /// user), edges already recorded in <see cref="SessionStats.WorkflowEdges"/> (e.g. read back from a comment), or the
-/// <see cref="WorkflowEdgeDeriver"/> rule over <see cref="SessionStats.SkillSequence"/>. The edges used are written
-/// back into <see cref="SessionStats.WorkflowEdges"/> so the session JSON carries them.
+/// <see cref="WorkflowEdgeDeriver"/> rule over <see cref="SessionStats.SkillInvocations"/> (or, for sessions measured
+/// before those were recorded, <see cref="SessionStats.SkillSequence"/>). The edges used are written back into
+/// <see cref="SessionStats.WorkflowEdges"/> so the session JSON carries them. Nodes are coloured by the outcome of the
+/// invocations of the skills they stand for (<see cref="NodeOutcomes"/>).
 /// </summary>
 public static class WorkflowDiagramGenerator
 {
@@ -81,28 +83,72 @@ public static class WorkflowDiagramGenerator
 
             if (edges is null)
             {
-                var derivation = WorkflowEdgeDeriver.DeriveDetailed(stats.SkillSequence, flowchart);
+                var known = stats.SkillInvocations.Count > 0;
+                var derivation = known
+                    ? WorkflowEdgeDeriver.DeriveDetailed(stats.SkillInvocations, flowchart)
+                    : WorkflowEdgeDeriver.DeriveDetailed(stats.SkillSequence, flowchart);
                 edges = derivation.Edges;
+                foreach (var choice in derivation.Choices)
+                    diagnostics.Verbose($"Session {stats.SessionIdShort}, '{family}' workflow: {choice.FromSkill} -> {choice.ToSkill} along {string.Join("->", choice.Nodes)}: {choice.Reason} (rule {choice.Rule}).");
                 foreach (var transition in derivation.UnconnectedTransitions)
                     diagnostics.Verbose($"Session {stats.SessionIdShort}, '{family}' workflow: the template does not connect {transition}; not counted.");
                 if (edges.Count > 0) resultEdges[family] = edges;
             }
 
-            var usedNodes = stats.SkillSequence.Concat(stats.SkillsInvoked.Select(s => s.Skill))
-                .Distinct(StringComparer.OrdinalIgnoreCase)
-                .Select(skill => WorkflowEdgeDeriver.MapSkill(skill.Trim().TrimStart('/'), flowchart))
-                .OfType<string>()
-                .ToList();
-            var annotation = MermaidAnnotator.Annotate(flowchart, edges, usedNodes);
+            var (usedNodes, failedNodes) = NodeOutcomes(stats, flowchart);
+            var annotation = MermaidAnnotator.Annotate(flowchart, edges, usedNodes, failedNodes);
             foreach (var key in annotation.UnmatchedEdges)
                 diagnostics.Warning($"Session {stats.SessionIdShort}: workflow edge '{key}' of '{family}' is not a link of {template!.Path}; it is kept in the data but not drawn.");
-            diagnostics.Verbose($"Session {stats.SessionIdShort}, '{family}' workflow ({source} edges, {template!.Path}): {annotation.TraversedEdges} of {annotation.TotalEdges} links traversed, {annotation.FailureEdges} on failure paths.");
+            diagnostics.Verbose($"Session {stats.SessionIdShort}, '{family}' workflow ({source} edges, {template!.Path}): {annotation.TraversedEdges} of {annotation.TotalEdges} links traversed, " +
+                                $"{annotation.FailureEdges} on failure paths; {annotation.FailedNodes.Count} node(s) whose every invocation failed" +
+                                (annotation.FailedNodes.Count > 0 ? $" ({string.Join(", ", annotation.FailedNodes)})." : "."));
             diagrams.Add(Diagram(stats, family, template.Path, source, annotation, edges));
         }
 
         stats.WorkflowEdges = resultEdges;
         return diagrams;
     }
+
+    /// <summary>
+    /// The nodes of <paramref name="template"/> that invoked skills stand for, split by outcome: a node whose skills'
+    /// invocations all failed is failed (red); one with at least one invocation that completed is used (green).
+    /// Outcomes come from <see cref="SessionStats.SkillInvocations"/>; for a session measured before they were recorded,
+    /// from <see cref="SessionStats.SkillsInvoked"/> (all failed only when its one invocation failed) and the sequence.
+    /// </summary>
+    public static (IReadOnlyList<string> Used, IReadOnlyList<string> Failed) NodeOutcomes(SessionStats stats, MermaidFlowchart template)
+    {
+        var outcomes = new Dictionary<string, (int Invoked, int Failed)>(StringComparer.OrdinalIgnoreCase);
+        void Add(string skill, int invoked, int failed)
+        {
+            var name = skill.Trim().TrimStart('/');
+            var (i, f) = outcomes.GetValueOrDefault(name);
+            outcomes[name] = (i + invoked, f + failed);
+        }
+        if (stats.SkillInvocations.Count > 0)
+            foreach (var call in stats.SkillInvocations) Add(call.Skill, 1, call.Succeeded ? 0 : 1);
+        else
+        {
+            foreach (var k in stats.SkillsInvoked) Add(k.Skill, Math.Max(1, k.Count), k.Status == "fail" && k.Count <= 1 ? 1 : 0);
+            foreach (var skill in stats.SkillSequence.Where(s => !outcomes.ContainsKey(s.Trim().TrimStart('/')))) Add(skill, 1, 0);
+        }
+        var nodes = new Dictionary<string, (int Invoked, int Failed)>(StringComparer.Ordinal);
+        foreach (var (skill, (invoked, failed)) in outcomes)
+        {
+            if (WorkflowEdgeDeriver.MapSkill(skill, template) is not { } node) continue;
+            var (i, f) = nodes.GetValueOrDefault(node);
+            nodes[node] = (i + invoked, f + failed);
+        }
+        return (nodes.Where(n => n.Value.Failed < n.Value.Invoked).Select(n => n.Key).ToList(),
+                nodes.Where(n => n.Value.Invoked > 0 && n.Value.Failed == n.Value.Invoked).Select(n => n.Key).ToList());
+    }
+
+    /// <summary>What a diagram shows: the source of its edges, then <see cref="MermaidAnnotator.ColourKey"/>.</summary>
+    public static string Legend(string edgeSource) => edgeSource switch
+    {
+        "explicit" => "Edges as given with -WorkflowEdges",
+        "recorded" => "Edges as recorded in the session data",
+        _ => "Edges derived from the order of skill invocations",
+    } + " (traversals counted in the labels); " + MermaidAnnotator.ColourKey + ".";
 
     /// <summary>
     /// The skills directory: <paramref name="explicitPath"/> when given, else <c>.claude/skills</c> under the session's
@@ -136,7 +182,9 @@ public static class WorkflowDiagramGenerator
         TraversedEdges = annotation.TraversedEdges,
         TotalEdges = annotation.TotalEdges,
         FailureEdges = annotation.FailureEdges,
+        FailedNodes = annotation.FailedNodes.Count,
         EdgeSource = source,
+        Legend = Legend(source),
         Mermaid = annotation.Mermaid,
         Edges = new(edges),
     };
@@ -176,7 +224,8 @@ public static class WorkflowDiagramGenerator
             if (ids.TryGetValue(name, out var id)) return id;
             id = "n" + ids.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             ids[name] = id;
-            return id + "[" + MermaidAnnotator.Quote(name) + "]";
+            // The names come from the session's data (recorded or given edges): shown as text, never as markup.
+            return id + "[" + MermaidAnnotator.QuoteText(name) + "]";
         }
     }
 

@@ -11,11 +11,40 @@ public sealed class WorkflowDerivation
     public required IReadOnlyDictionary<string, string> SkillNodes { get; init; }
     /// <summary>Consecutive pairs of mapped skills the template does not connect, e.g. "tdd:ci -> rca:ci".</summary>
     public required IReadOnlyList<string> UnconnectedTransitions { get; init; }
+    /// <summary>For every transition counted, the path taken and the rule that chose it (for -Verbose).</summary>
+    public IReadOnlyList<WorkflowEdgeChoice> Choices { get; init; } = [];
+}
+
+/// <summary>Which rule chose the path of a transition (docs/about_SessionAnalytics.md, "The derivation rule", step 7).</summary>
+public enum WorkflowPathRule
+{
+    /// <summary>The template has one path between the two skills.</summary>
+    OnlyPath,
+    /// <summary>A test or CI command failed between the invocations: the shortest path with a failure-labelled link.</summary>
+    FailureBetween,
+    /// <summary>No test or CI command failed between them: the shortest path without failure-labelled links.</summary>
+    NoFailureBetween,
+    /// <summary>Nothing is known of what ran between them (edges from a skill sequence alone), or no path of the
+    /// preferred kind exists: the shortest path.</summary>
+    Shortest,
+}
+
+/// <summary>One transition u → v and the path chosen for it.</summary>
+/// <param name="FromSkill">u, as invoked.</param>
+/// <param name="ToSkill">v, as invoked.</param>
+/// <param name="Nodes">The node ids of the path, from u's node to v's.</param>
+/// <param name="Paths">How many paths the template has between them (through intermediate nodes, up to the search's limit).</param>
+/// <param name="Rule">Which rule chose the path.</param>
+/// <param name="Reason">The rule in words, naming the failing command when there was one.</param>
+public sealed record WorkflowEdgeChoice(string FromSkill, string ToSkill, IReadOnlyList<string> Nodes, int Paths, WorkflowPathRule Rule, string Reason)
+{
+    public override string ToString() => $"{FromSkill} -> {ToSkill}: {string.Join("->", Nodes)} ({Reason})";
 }
 
 /// <summary>
 /// Derives <c>workflow_edges</c> for one template from the order the session invoked its skills
-/// (<see cref="Stats.SessionStats.SkillSequence"/>). The rule, also in docs/about_SessionAnalytics.md ("Workflow edges"):
+/// (<see cref="Stats.SessionStats.SkillInvocations"/>, or <see cref="Stats.SessionStats.SkillSequence"/> when only the
+/// order is known). The rule, also in docs/about_SessionAnalytics.md ("Workflow edges"):
 /// <list type="number">
 /// <item>A node <em>names</em> a skill when a word of its text (its id when it has no text), compared without case, equals
 /// the skill name; a word with <c>*</c> and <c>:</c> (<c>tdd:*</c>) is a wildcard naming every skill it matches. Words are runs
@@ -24,23 +53,39 @@ public sealed class WorkflowDerivation
 /// <item>The sequence is reduced to the skills that map to a node of this template; every pair of neighbours in it is a transition.</item>
 /// <item>A transition u→v counts when the template connects u's node to v's node directly or through <em>intermediate</em> nodes:
 /// nodes that name no skill (no invoked skill, no wildcard, no <c>family:variant</c> word) — decisions, steps, starts.
-/// The shortest such path is taken (ties: links in declaration order), and every link on it counts once, keyed
-/// "FROM->TO". u = v counts only through a loop back to the node. Links follow their arrows; links without heads
-/// (<c>---</c>) or with heads on both ends go both ways; invisible links (<c>~~~</c>) are never followed.</item>
+/// Every link on the chosen path counts once, keyed "FROM->TO". u = v counts only through a loop back to the node.
+/// Links follow their arrows; links without heads (<c>---</c>) or with heads on both ends go both ways; invisible
+/// links (<c>~~~</c>) are never followed.</item>
+/// <item>Which path, when there are several: if a test or CI command failed between the two invocations, the shortest
+/// path with a failure-labelled link (<see cref="MermaidAnnotator.IsFailureLabel"/>); if the invocations are known and
+/// none failed, the shortest path without one; otherwise, or when no path of that kind exists, the shortest path. Ties
+/// go to the links declared first.</item>
 /// </list>
 /// </summary>
 public static partial class WorkflowEdgeDeriver
 {
+    /// <summary>Paths between two skills the search looks at, at most (shortest first): templates are small, a loop-rich one must not run away.</summary>
+    public const int MaxPathsSearched = 256;
+
     public static IReadOnlyDictionary<string, int> Derive(IReadOnlyList<string> skillSequence, MermaidFlowchart template) =>
         DeriveDetailed(skillSequence, template).Edges;
 
+    /// <summary>From the order of the skills alone: what ran between them is unknown, so every transition takes the shortest path.</summary>
     public static WorkflowDerivation DeriveDetailed(IReadOnlyList<string> skillSequence, MermaidFlowchart template)
     {
         ArgumentNullException.ThrowIfNull(skillSequence);
+        return DeriveDetailed(skillSequence.Select(s => new Stats.SkillInvocation { Skill = s }).ToList(), template, outcomesKnown: false);
+    }
+
+    /// <param name="outcomesKnown">True when <paramref name="invocations"/> were measured with what ran between them (a
+    /// missing failure then means none happened); false when they only give the order.</param>
+    public static WorkflowDerivation DeriveDetailed(IReadOnlyList<Stats.SkillInvocation> invocations, MermaidFlowchart template, bool outcomesKnown = true)
+    {
+        ArgumentNullException.ThrowIfNull(invocations);
         ArgumentNullException.ThrowIfNull(template);
         // Skill names as the Skill tool received them; a leading '/' (slash-command spelling) is not part of the name.
-        skillSequence = skillSequence.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim().TrimStart('/')).ToList();
-        var invoked = skillSequence.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var calls = invocations.Where(i => !string.IsNullOrWhiteSpace(i.Skill)).Select(i => i with { Skill = i.Skill.Trim().TrimStart('/') }).ToList();
+        var invoked = calls.Select(c => c.Skill).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var words = template.Nodes.ToDictionary(n => n.Id, n => LabelWords(n.DisplayText), StringComparer.Ordinal);
 
         var skillNodes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -53,24 +98,57 @@ public static partial class WorkflowEdgeDeriver
 
         var edges = new Dictionary<string, int>(StringComparer.Ordinal);
         var unconnected = new List<string>();
-        var mapped = skillSequence.Where(skillNodes.ContainsKey).ToList();
+        var choices = new List<WorkflowEdgeChoice>();
+        var graph = new LinkGraph(template);
+        // What failed between two mapped invocations: any failure after the first and before the second, the
+        // invocations of other templates' skills in between included (they are skipped, not breaks).
+        var mapped = new List<(Stats.SkillInvocation Call, string? FailedBetween)>();
+        string? failedSince = null;
+        foreach (var call in calls)
+        {
+            if (skillNodes.ContainsKey(call.Skill))
+            {
+                if (mapped.Count > 0) mapped[^1] = (mapped[^1].Call, failedSince);
+                mapped.Add((call, null));
+                failedSince = call.FailedTestOrCi;
+            }
+            else failedSince ??= call.FailedTestOrCi;
+        }
         for (var i = 0; i + 1 < mapped.Count; i++)
         {
-            var from = skillNodes[mapped[i]];
-            var to = skillNodes[mapped[i + 1]];
-            var path = ShortestPath(template, from, to, skillNodeIds);
-            if (path is null)
+            var (u, failed) = mapped[i];
+            var v = mapped[i + 1].Call;
+            var paths = graph.Paths(skillNodes[u.Skill], skillNodes[v.Skill], skillNodeIds);
+            if (paths.Count == 0)
             {
-                unconnected.Add($"{mapped[i]} -> {mapped[i + 1]}");
+                unconnected.Add($"{u.Skill} -> {v.Skill}");
                 continue;
             }
-            foreach (var (a, b) in path)
+            var (path, rule, reason) = Choose(paths, outcomesKnown, failed);
+            choices.Add(new WorkflowEdgeChoice(u.Skill, v.Skill, [path[0].From, .. path.Select(l => l.To)], paths.Count, rule, reason));
+            foreach (var link in path)
             {
-                var key = a + "->" + b;
+                var key = link.From + "->" + link.To;
                 edges[key] = edges.GetValueOrDefault(key) + 1;
             }
         }
-        return new WorkflowDerivation { Edges = edges, SkillNodes = skillNodes, UnconnectedTransitions = unconnected };
+        return new WorkflowDerivation { Edges = edges, SkillNodes = skillNodes, UnconnectedTransitions = unconnected, Choices = choices };
+    }
+
+    private static (List<Step> Path, WorkflowPathRule Rule, string Reason) Choose(List<List<Step>> paths, bool outcomesKnown, string? failedBetween)
+    {
+        if (paths.Count == 1) return (paths[0], WorkflowPathRule.OnlyPath, "the only path");
+        var of = $"the shortest of {paths.Count} paths";
+        if (!outcomesKnown) return (paths[0], WorkflowPathRule.Shortest, of + " (what ran between the two invocations is not recorded)");
+        if (failedBetween is not null)
+        {
+            return paths.FirstOrDefault(p => p.Any(l => l.Failure)) is { } failure
+                ? (failure, WorkflowPathRule.FailureBetween, $"'{failedBetween}' failed between them: the shortest of {paths.Count} paths with a failure-labelled link")
+                : (paths[0], WorkflowPathRule.Shortest, $"'{failedBetween}' failed between them, but no path has a failure-labelled link: " + of);
+        }
+        return paths.FirstOrDefault(p => !p.Any(l => l.Failure)) is { } success
+            ? (success, WorkflowPathRule.NoFailureBetween, $"no test or CI command failed between them: the shortest of {paths.Count} paths without a failure-labelled link")
+            : (paths[0], WorkflowPathRule.Shortest, "no test or CI command failed between them, but every path has a failure-labelled link: " + of);
     }
 
     /// <summary>The node a skill maps to: first exact, else first wildcard; null when the template does not name it.</summary>
@@ -109,57 +187,61 @@ public static partial class WorkflowEdgeDeriver
     private static bool WildcardMatches(string wildcard, string skill) =>
         Regex.IsMatch(skill, "^" + Regex.Escape(wildcard).Replace(@"\*", "[^\\s]*") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    /// <summary>Breadth-first search over the links in declaration order; inner nodes must be intermediate (not in <paramref name="skillNodes"/>).</summary>
-    private static List<(string From, string To)>? ShortestPath(MermaidFlowchart template, string from, string to, HashSet<string> skillNodes)
-    {
-        var adjacency = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var link in template.Links)
-        {
-            if (link.Stroke == MermaidStroke.Invisible) continue;
-            Add(link.From, link.To);
-            if (link.Head == MermaidArrowHead.None || link.BothEnds) Add(link.To, link.From);
-        }
-        void Add(string a, string b)
-        {
-            if (!adjacency.TryGetValue(a, out var list)) adjacency[a] = list = [];
-            list.Add(b);
-        }
+    private readonly record struct Step(string From, string To, bool Failure);
 
-        var parent = new Dictionary<string, string>(StringComparer.Ordinal);
-        var queue = new Queue<string>();
-        // Start from the first steps out of 'from' so that from == to finds a loop instead of the empty path.
-        foreach (var next in adjacency.GetValueOrDefault(from) ?? [])
+    /// <summary>The links as the derivation follows them: along their arrows, both ways when headless or two-headed, never when invisible.</summary>
+    private sealed class LinkGraph
+    {
+        private readonly Dictionary<string, List<Step>> _out = new(StringComparer.Ordinal);
+
+        public LinkGraph(MermaidFlowchart template)
         {
-            if (parent.ContainsKey(next) || next == from && from != to) continue;
-            parent[next] = from;
-            if (next == to) return Walk();
-            if (!skillNodes.Contains(next)) queue.Enqueue(next);
-        }
-        while (queue.Count > 0)
-        {
-            var node = queue.Dequeue();
-            foreach (var next in adjacency.GetValueOrDefault(node) ?? [])
+            foreach (var link in template.Links)
             {
-                if (parent.ContainsKey(next) || next == from && from != to) continue;
-                parent[next] = node;
-                if (next == to) return Walk();
-                if (!skillNodes.Contains(next)) queue.Enqueue(next);
+                if (link.Stroke == MermaidStroke.Invisible) continue;
+                var failure = MermaidAnnotator.IsFailureLabel(link.Label);
+                Add(new Step(link.From, link.To, failure));
+                if (link.Head == MermaidArrowHead.None || link.BothEnds) Add(new Step(link.To, link.From, failure));
             }
         }
-        return null;
 
-        List<(string, string)> Walk()
+        private void Add(Step step)
         {
-            var path = new List<(string, string)>();
-            var node = to;
-            do
+            if (!_out.TryGetValue(step.From, out var list)) _out[step.From] = list = [];
+            list.Add(step);
+        }
+
+        /// <summary>
+        /// The simple paths from <paramref name="from"/> to <paramref name="to"/> whose inner nodes are intermediate (not
+        /// in <paramref name="skillNodes"/>), shortest first and, among equally long ones, by the links declared first
+        /// (breadth-first over partial paths, links in declaration order). from = to asks for a loop; the empty path
+        /// does not count. At most <see cref="MaxPathsSearched"/>.
+        /// </summary>
+        public List<List<Step>> Paths(string from, string to, HashSet<string> skillNodes)
+        {
+            var found = new List<List<Step>>();
+            var queue = new Queue<List<Step>>();
+            foreach (var first in _out.GetValueOrDefault(from) ?? []) queue.Enqueue([first]);
+            var expanded = 0;
+            while (queue.Count > 0 && found.Count < MaxPathsSearched && expanded++ < 64 * MaxPathsSearched)
             {
-                var previous = parent[node];
-                path.Add((previous, node));
-                node = previous;
-            } while (node != from);
-            path.Reverse();
-            return path;
+                var path = queue.Dequeue();
+                var last = path[^1].To;
+                if (last == to)
+                {
+                    found.Add(path);
+                    continue;
+                }
+                if (last == from || skillNodes.Contains(last)) continue;
+                foreach (var next in _out.GetValueOrDefault(last) ?? [])
+                {
+                    if (next.To == to) { queue.Enqueue([.. path, next]); continue; }
+                    // Simple paths only: no node twice (a self-loop on a step included), never back through the start.
+                    if (next.To == last || next.To == from || path.Any(s => s.From == next.To)) continue;
+                    queue.Enqueue([.. path, next]);
+                }
+            }
+            return found;
         }
     }
 

@@ -67,7 +67,9 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisp
     {
         var pricing = PricingFile is null ? PricingTable.Default
             : Engine(() => PricingTable.WithOverrides(GetUnresolvedProviderPathFromPSPath(PricingFile)));
-        var options = new StatsOptions { IdleThreshold = TimeSpan.FromMinutes(IdleThresholdMinutes) };
+        // Claude Code's own figures are looked for where the status line recorder saves them (docs: "Claude Code's own figures").
+        var options = StatsOptions.WithRecorderLocations(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+            new StatsOptions { IdleThreshold = TimeSpan.FromMinutes(IdleThresholdMinutes) });
         _measurer = new SessionMeasurer(diagnostics => new SessionStatsCalculator(pricing, diagnostics, options), ThrottleLimit, Diagnostics, Stopping);
         WriteVerbose($"Measuring with {ThrottleLimit} worker(s).");
     }

@@ -88,7 +88,8 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
             SessionStats stats;
             try
             {
-                _calculator ??= new SessionStatsCalculator(PricingTable.Default, Diagnostics);
+                _calculator ??= new SessionStatsCalculator(PricingTable.Default, Diagnostics,
+                    StatsOptions.WithRecorderLocations(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)));
                 stats = _calculator.Calculate(session, Stopping);
                 Diagnostics.Flush();
             }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using SessionAnalytics.Core.Git;
 using SessionAnalytics.Core.GitHub;
 
 namespace SessionAnalytics.PowerShell.Completion;

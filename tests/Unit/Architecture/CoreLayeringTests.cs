@@ -13,7 +13,7 @@ public sealed partial class CoreLayeringTests
     /// <summary>Bottom first. Folders in one tier do not use each other.</summary>
     public static readonly string[][] Tiers =
     [
-        ["Diagnostics", "Redaction", "Tabular"],
+        ["Diagnostics", "Redaction", "Tabular", "Git"],
         ["Transcripts", "Pricing"],
         ["Stats"],
         ["Workflows"],

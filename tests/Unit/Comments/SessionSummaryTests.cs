@@ -86,7 +86,8 @@ public class SessionSummaryTests
         using var doc = System.Text.Json.JsonDocument.Parse(SessionSummaryJson.Write(data));
         var r = doc.RootElement;
         Assert.Equal(
-            ["schema_version", "target", "status", "session_count", "session_ids", "total_cost_usd", "total_commits", "total_duration_minutes", "total_tokens", "models", "sessions"],
+            ["schema_version", "target", "status", "session_count", "session_ids", "total_cost_usd", "total_commits", "total_duration_minutes", "total_tokens",
+             "output_tokens_lower_bound", "output_tokens_lower_bound_sessions", "output_tokens_correction", "claude_code", "models", "sessions"],
             r.EnumerateObject().Select(p => p.Name));
         Assert.Equal("pr", r.GetProperty("target").GetProperty("type").GetString());
         Assert.Equal(652, r.GetProperty("target").GetProperty("number").GetInt32());
@@ -98,7 +99,8 @@ public class SessionSummaryTests
             r.GetProperty("session_ids").EnumerateArray().Select(e => e.GetString()));
         var first = r.GetProperty("sessions")[0];
         Assert.Equal(
-            ["session_id", "session_id_short", "branch", "started_at", "ended_at", "duration_minutes", "cost_usd", "commits", "skills", "models", "status"],
+            ["session_id", "session_id_short", "branch", "started_at", "ended_at", "duration_minutes", "cost_usd", "commits", "skills", "models", "status",
+             "output_tokens", "output_tokens_lower_bound", "claude_code_cost_usd", "claude_code_output_tokens"],
             first.EnumerateObject().Select(p => p.Name));
         Assert.Equal(12.45m, first.GetProperty("cost_usd").GetDecimal());
     }

@@ -257,6 +257,33 @@ public sealed class TranscriptBuilder
 
     public TranscriptBuilder Raw(string line) { _lines.Add(line); return this; }
 
+    /// <summary>
+    /// A local command (<c>/cost</c>, <c>/model</c>) and what it printed, as Claude Code writes them: 2.1.x as two
+    /// <c>type: "system", subtype: "local_command"</c> lines (<paramref name="asUserLines"/>: 1.x/2.0.x <c>type: "user"</c>
+    /// lines), the output's parentUuid the command's uuid.
+    /// </summary>
+    public TranscriptBuilder LocalCommand(string command, string stdout, bool asUserLines = false)
+    {
+        foreach (var text in new[]
+                 {
+                     $"<command-name>/{command}</command-name>\n            <command-message>{command}</command-message>\n            <command-args></command-args>",
+                     $"<local-command-stdout>{stdout}</local-command-stdout>",
+                 })
+        {
+            var line = Envelope(asUserLines ? "user" : "system");
+            if (asUserLines) line["message"] = new JsonObject { ["role"] = "user", ["content"] = text };
+            else
+            {
+                line["subtype"] = "local_command";
+                line["content"] = text;
+                line["level"] = "info";
+                line["isMeta"] = false;
+            }
+            Add(line);
+        }
+        return this;
+    }
+
     /// <summary>Writes the session under <paramref name="projectDir"/> (2.1.x layout) and returns the main transcript path.</summary>
     public string WriteTo(string projectDir, bool flatSubagents = false)
     {

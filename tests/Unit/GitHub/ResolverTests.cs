@@ -1,5 +1,6 @@
 using System.Net;
 using SessionAnalytics.Core.Diagnostics;
+using SessionAnalytics.Core.Git;
 using SessionAnalytics.Core.GitHub;
 
 namespace SessionAnalytics.Tests.GitHub;

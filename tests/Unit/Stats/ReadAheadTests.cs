@@ -67,9 +67,10 @@ public sealed class ReadAheadTests : IDisposable
         var serial = Measure(session, Serial);
         var ahead = Measure(session, AlwaysAhead);
         AssertSame(serial, ahead);
-        Assert.Equal(20 + 1, ahead.Reports.Count); // the first 20 bad lines one by one, then the count
+        // The first 20 bad lines one by one, then the count.
+        Assert.Equal(20, ahead.Reports.Count(r => r.StartsWith("ERROR TranscriptLine", StringComparison.Ordinal)));
         Assert.Contains(ahead.Reports, r => r.StartsWith("ERROR TranscriptLineMalformed", StringComparison.Ordinal));
-        Assert.StartsWith("WARNING ", ahead.Reports[^1], StringComparison.Ordinal);
+        Assert.Contains(ahead.Reports, r => r.StartsWith("WARNING ", StringComparison.Ordinal) && r.Contains("bad lines in all", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -15,8 +15,17 @@ public sealed class SessionStatsContractTests
     [Fact]
     public void Every_field_of_the_records_survives_the_json()
     {
-        // TranscriptPaths stay on the machine that measured the session: they are never written.
-        var full = Filled<SessionStats>("x") with { TranscriptPaths = [] };
+        // TranscriptPaths, and where Claude Code's figures were read, stay on the machine that measured the session: they are never written.
+        var filled = Filled<SessionStats>("x");
+        var full = filled with
+        {
+            TranscriptPaths = [],
+            ClaudeCode = filled.ClaudeCode! with
+            {
+                StatusLine = filled.ClaudeCode.StatusLine! with { Location = null, TranscriptPath = null },
+                CostCommand = filled.ClaudeCode.CostCommand! with { Location = null, TranscriptPath = null },
+            },
+        };
         var back = SessionStatsJson.Read(SessionStatsJson.Write(full));
         Assert.Equivalent(full, back, strict: true);
         Assert.Equal(SessionStatsJson.Write(full), SessionStatsJson.Write(back));
@@ -66,6 +75,8 @@ public sealed class SessionStatsContractTests
         Assert.Equal(241558 + 835336 + 56722690 + 458575867L, s.TotalTokens); // totals from the models when total_tokens is absent
         Assert.Equal(("a3d04c8", 12000L, "transcript"), (s.Subagents[0].Id, s.Subagents[0].OutputTokens, s.Subagents[0].Source));
         Assert.Equal(1, s.WorkflowEdges["tdd"]["RCACI->TDDCI"]);
+        // Fields added since: absent, not invented.
+        Assert.Equal(((ClaudeCodeReport?)null, (ClaudeCodeVerification?)null, 0, (bool?)null), (s.ClaudeCode, s.ClaudeCodeVerification, s.SkillInvocations.Count, s.OutputTokensLowerBound));
     }
 
     [Theory]

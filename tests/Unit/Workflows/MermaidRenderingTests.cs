@@ -15,10 +15,13 @@ namespace SessionAnalytics.Tests.Workflows;
 /// </summary>
 public partial class MermaidRenderingTests
 {
-    private sealed record RenderResult(string File, bool Ok, string? Error, List<RenderedEdge> Edges, List<RenderedPath> Paths, List<RenderedNode> Nodes);
+    private sealed record RenderResult(string File, bool Ok, string? Error, List<RenderedEdge> Edges, List<RenderedPath> Paths, List<RenderedNode> Nodes, List<string> Markup);
     private sealed record RenderedEdge(string Start, string End, string Text, string Style);
     private sealed record RenderedPath(string Id, string Style);
-    private sealed record RenderedNode(string Id, string Classes);
+    private sealed record RenderedNode(string Id, string Classes, string Text, string Fill);
+
+    /// <summary>The design's colours as the browser reports a computed fill.</summary>
+    private const string Green = "rgb(76, 175, 80)", Red = "rgb(244, 67, 54)", Grey = "rgb(158, 158, 158)";
 
     private static readonly string[] Colours = [MermaidAnnotator.TraversedColour, MermaidAnnotator.FailureColour, MermaidAnnotator.UntraversedColour];
 
@@ -76,14 +79,19 @@ public partial class MermaidRenderingTests
                 var drawn = r.Paths.Count(p => p.Style.Contains("stroke:" + colour, StringComparison.OrdinalIgnoreCase));
                 if (expected != drawn) problems.Add($"{r.File}: {expected} links styled {colour}, {drawn} drawn");
             }
-            // Node fills: every node of an annotated diagram carries the used or unused class.
+            // Node fills: every node of an annotated diagram carries the used, failed or unused class, and is drawn in its colour.
             if (name.StartsWith("template-", StringComparison.Ordinal)) continue;
             foreach (var node in ours.Nodes.Where(n => !n.IsSubgraph && SimpleId().IsMatch(n.Id)))
             {
-                var expectedClass = node.Classes.LastOrDefault(c => c.StartsWith("saU", StringComparison.Ordinal));
+                var expectedClass = node.Classes.LastOrDefault(c => c.StartsWith("saU", StringComparison.Ordinal) || c.StartsWith("saF", StringComparison.Ordinal));
                 var drawn = r.Nodes.FirstOrDefault(g => g.Id.StartsWith($"flowchart-{node.Id}-", StringComparison.Ordinal));
                 if (expectedClass is null || drawn is null || !drawn.Classes.Split(' ').Contains(expectedClass))
+                {
                     problems.Add($"{r.File}: node {node.Id} should be drawn with class {expectedClass}, has '{drawn?.Classes}'");
+                    continue;
+                }
+                var fill = expectedClass.StartsWith("saUsed", StringComparison.Ordinal) ? Green : expectedClass.StartsWith("saFailed", StringComparison.Ordinal) ? Red : Grey;
+                if (drawn.Fill != fill) problems.Add($"{r.File}: node {node.Id} ({expectedClass}) is filled {drawn.Fill}, not {fill}");
             }
         }
 
@@ -99,8 +107,46 @@ public partial class MermaidRenderingTests
         var unused = tdd.Edges.Single(e => e.Start == "CI" && e.End == "REVIEWS");
         Assert.Contains("stroke:" + MermaidAnnotator.UntraversedColour, unused.Style, StringComparison.OrdinalIgnoreCase);
 
+        // A session whose tdd:ci invocations all failed: its node is red, rca:ci (completed) green, tdd:kind (not invoked) grey.
+        var allFailed = results.Single(r => r.File.EndsWith("-generated-tdd-failed-tdd.mmd", StringComparison.Ordinal));
+        Assert.True(allFailed.Ok, allFailed.Error);
+        Assert.Equal(Red, allFailed.Nodes.Single(n => n.Id.StartsWith("flowchart-TDDCI-", StringComparison.Ordinal)).Fill);
+        Assert.Equal(Green, allFailed.Nodes.Single(n => n.Id.StartsWith("flowchart-RCACI-", StringComparison.Ordinal)).Fill);
+        Assert.Equal(Grey, allFailed.Nodes.Single(n => n.Id.StartsWith("flowchart-TDDKIND-", StringComparison.Ordinal)).Fill);
+
         SaveArtifact(dir.Path, tdd.File);
         Assert.True(problems.Count == 0, string.Join("\n\n", problems));
+    }
+
+    [BrowserFact]
+    public void Session_text_in_labels_renders_as_text_and_no_markup_reaches_the_svg()
+    {
+        // Edges recorded in a session's data (a comment anyone could have written) name the nodes of a diagram drawn
+        // without a template: their names become labels.
+        string[] names = ["<img src=x onerror=alert(1)>", "B & <b>bold</b> #quot; \"q\" `t`", "<script>alert(2)</script>", "#lt;i#gt;entity#lt;/i#gt;"];
+        var stats = new SessionStats
+        {
+            SessionId = "00b11888-escaping",
+            WorkflowEdges = new Dictionary<string, IReadOnlyDictionary<string, int>>
+            {
+                ["deploy"] = new Dictionary<string, int> { [names[0] + "->" + names[1]] = 2, [names[2] + "->" + names[3]] = 1 },
+            },
+        };
+        var diagram = Assert.Single(WorkflowDiagramGenerator.Generate(stats, null, null, NullDiagnostics.Instance));
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "escaping.mmd"), diagram.Mermaid);
+        // The sentinel: the same labels quoted only for Mermaid's syntax, as before, do reach the SVG as markup.
+        File.WriteAllText(Path.Combine(dir.Path, "unescaped.mmd"), "flowchart LR\n    n0[" + MermaidAnnotator.Quote(names[0]) + "] --> n1[" + MermaidAnnotator.Quote(names[2]) + "]\n");
+
+        var results = Render(dir.Path);
+        var sentinel = results.Single(r => r.File == "unescaped.mmd");
+        Assert.True(sentinel.Ok, sentinel.Error);
+        Assert.Contains("<img>", sentinel.Markup);
+
+        var r = results.Single(r => r.File == "escaping.mmd");
+        Assert.True(r.Ok, r.Error + "\n" + diagram.Mermaid);
+        Assert.Empty(r.Markup);
+        Assert.Equal(names.Order(StringComparer.Ordinal), r.Nodes.Select(n => n.Text).Order(StringComparer.Ordinal));
     }
 
     [BrowserFact]
@@ -177,6 +223,7 @@ public partial class MermaidRenderingTests
             ("rca", ["rca:ci", "tdd:ci", "rca:kind", "tdd:ci"], null),
             ("test", ["test:write", "test:run", "test:write", "test:run", "test:coverage", "test:review"], null),
             ("ci", ["ci:status", "ci:rerun", "ci:status", "rca:ci", "tdd:ci", "ci:status"], null),
+            ("tdd-failed", ["tdd:ci", "rca:ci", "tdd:ci"], null),
             ("explicit", ["tdd:ci", "deploy:prod"], new()
             {
                 ["tdd"] = new Dictionary<string, int> { ["START->ROUTER"] = 1, ["ROUTER->HS"] = 1, ["HS->LOCAL"] = 3, ["LOCAL->TDDKIND"] = 2 },
@@ -185,7 +232,15 @@ public partial class MermaidRenderingTests
         };
         foreach (var (name, sequence, explicitEdges) in sessions)
         {
-            var stats = new SessionStats { SessionId = "00b11888-" + name, SkillSequence = sequence };
+            var stats = new SessionStats
+            {
+                SessionId = "00b11888-" + name,
+                SkillSequence = sequence,
+                // tdd-failed: every tdd:ci invocation failed, and a test run failed after the first.
+                SkillInvocations = name == "tdd-failed"
+                    ? sequence.Select((skill, i) => new SkillInvocation { Skill = skill, Succeeded = skill != "tdd:ci", FailedTestOrCi = i == 0 ? "dotnet test" : null }).ToList()
+                    : [],
+            };
             foreach (var diagram in WorkflowDiagramGenerator.Generate(stats, skills.Path, explicitEdges, NullDiagnostics.Instance))
                 list.Add(($"generated-{name}-{diagram.Family}", diagram.Mermaid));
         }

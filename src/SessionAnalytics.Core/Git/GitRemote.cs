@@ -1,15 +1,45 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace SessionAnalytics.Core.GitHub;
+namespace SessionAnalytics.Core.Git;
+
+/// <summary>A repository a remote URL names: its host and the last two segments of its path.</summary>
+public sealed record RemoteRepository(string Host, string Owner, string Name)
+{
+    public string FullName => Owner + "/" + Name;
+    public override string ToString() => FullName;
+
+    /// <summary>Owner and repository names as GitHub allows them: letters, digits, '-', '_', '.'; not "." or "..".</summary>
+    public static bool IsValidSegment(string s) =>
+        s.Length > 0 && s != "." && s != ".." && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}
 
 /// <summary>
-/// Reads a working tree's remote URL from its git configuration without running git, and turns GitHub remote URLs
-/// into owner/name. Handles linked worktrees and submodules, whose <c>.git</c> is a file ("gitdir: ...") pointing
-/// at the real git directory; a worktree's git directory names the shared one in its <c>commondir</c> file, which
-/// holds the config.
+/// Reads a working tree's remote URL from its git configuration without running git, and turns remote URLs into
+/// owner/name. Handles linked worktrees and submodules, whose <c>.git</c> is a file ("gitdir: ...") pointing at the
+/// real git directory; a worktree's git directory names the shared one in its <c>commondir</c> file, which holds the
+/// config. Used by the measurement (a session's <c>project</c>) and by the GitHub side (which repository to post to),
+/// so it sits below both.
 /// </summary>
 public static class GitRemote
 {
+    /// <summary>
+    /// "owner/name" of the <c>origin</c> remote of the repository containing <paramref name="directory"/> (searching up
+    /// to the repository root), or null when the directory is in no repository, it has no origin, or the origin's URL
+    /// names no owner/name. Never throws for what is on disk.
+    /// </summary>
+    public static RemoteRepository? RepositoryOf(string? directory)
+    {
+        if (string.IsNullOrWhiteSpace(directory)) return null;
+        try
+        {
+            return Directory.Exists(directory) && FindRemoteUrl(directory) is { } url && TryParseUrl(url, out var repository, out _) ? repository : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The URL of <paramref name="remote"/> for the repository containing <paramref name="directory"/>, or null.</summary>
     public static string? FindRemoteUrl(string directory, string remote = "origin")
     {
@@ -128,7 +158,7 @@ public static class GitRemote
     /// git://host/owner/name, and scp-like [user@]host:owner/name(.git). The last two path segments are taken, so
     /// GitHub Enterprise hosts work too; <paramref name="host"/> says which host it was.
     /// </summary>
-    public static bool TryParseUrl(string url, [NotNullWhen(true)] out RepositoryRef? repository, [NotNullWhen(true)] out string? host)
+    public static bool TryParseUrl(string url, [NotNullWhen(true)] out RemoteRepository? repository, [NotNullWhen(true)] out string? host)
     {
         repository = null;
         host = null;
@@ -157,8 +187,8 @@ public static class GitRemote
         if (segments.Length < 2) { host = null; return false; }
         var owner = segments[^2];
         var name = segments[^1].EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? segments[^1][..^4] : segments[^1];
-        if (!RepositoryRef.IsValidSegment(owner) || !RepositoryRef.IsValidSegment(name)) { host = null; return false; }
-        repository = new RepositoryRef(owner, name);
+        if (!RemoteRepository.IsValidSegment(owner) || !RemoteRepository.IsValidSegment(name)) { host = null; return false; }
+        repository = new RemoteRepository(host, owner, name);
         return true;
     }
 }
