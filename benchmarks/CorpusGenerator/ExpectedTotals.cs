@@ -14,9 +14,10 @@ public sealed class ExpectedCorpus
     /// <summary>
     /// Changes whenever the same seed would write different bytes or different expected totals; run-benchmark.sh
     /// regenerates on a mismatch. 4: the expected totals apply the final-usage correction of subagents' last calls.
+    /// 5: each model also records that correction (what a tool that reads only the logged usage, like ccusage, lacks).
     /// </summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
-    public const int CurrentFormatVersion = 4;
+    public const int CurrentFormatVersion = 5;
     public int Seed { get; init; }
     /// <summary>"giant" or "many" (see CorpusShape).</summary>
     public string Shape { get; init; } = "giant";
@@ -77,7 +78,9 @@ public sealed class ExpectedSession
     /// </summary>
     public void CorrectLastCallOutput(string model, long logged, long final)
     {
-        if (final > logged) Models[model].OutputTokens += final - logged;
+        if (final <= logged) return;
+        Models[model].OutputTokens += final - logged;
+        Models[model].OutputTokensCorrection += final - logged;
     }
 }
 
@@ -85,7 +88,10 @@ public sealed class ExpectedModel
 {
     public int Messages { get; set; }
     public long InputTokens { get; set; }
+    /// <summary>Output as the engine counts it: the logged output plus <see cref="OutputTokensCorrection"/>.</summary>
     public long OutputTokens { get; set; }
+    /// <summary>Output added by the final-usage correction (subagents' last calls, from their parent's Task result).</summary>
+    public long OutputTokensCorrection { get; set; }
     /// <summary>All cache writes, 5-minute and 1-hour.</summary>
     public long CacheCreationTokens { get; set; }
     public long CacheCreation1hTokens { get; set; }

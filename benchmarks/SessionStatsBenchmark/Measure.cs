@@ -40,7 +40,7 @@ public sealed class CoreMeasurement
 /// </summary>
 public static class Measure
 {
-    public static int Run(string corpus, string statsOut, string summaryOut, int workers, string? id)
+    public static int Run(string corpus, string statsOut, string summaryOut, int workers, string? id, long? readAheadFromBytes = null)
     {
         var diagnostics = new CountingDiagnostics();
         var (bytes, files) = CorpusSize(corpus);
@@ -52,7 +52,7 @@ public static class Measure
 
         watch.Restart();
         using (var output = new StreamWriter(statsOut))
-        using (var measurer = new SessionMeasurer(d => new SessionStatsCalculator(PricingTable.Default, d), workers, diagnostics))
+        using (var measurer = new SessionMeasurer(d => new SessionStatsCalculator(PricingTable.Default, d, readAheadFromBytes is long r ? new StatsOptions { ReadAheadFromBytes = r } : null), workers, diagnostics))
         {
             void Write(IReadOnlyList<SessionMeasurement> done)
             {

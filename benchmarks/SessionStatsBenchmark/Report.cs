@@ -182,6 +182,9 @@ public static class Report
                       "subagent files of both layouts attributed to their parent session; tool calls per tool; skills with status, tokens and the invocation sequence; " +
                       "subagents with type, model and the parent's toolUseResult totals; commits that happened; problems (failed tools, rejected commits, API errors) with iterations and resolution; " +
                       "duration and active time; branches; cost per response with 1-hour writes at 2× input.").AppendLine();
+        // The analysis against the targets (benchmarks/analysis.md, written by hand from the sections below).
+        var analysis = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(runsDirectory))!)!, "analysis.md");
+        if (File.Exists(analysis)) sb.AppendLine(File.ReadAllText(analysis).TrimEnd()).AppendLine();
         foreach (var (key, title) in Shapes)
         {
             var section = Path.Combine(runsDirectory, key, "section.md");

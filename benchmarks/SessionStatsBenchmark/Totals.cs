@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace SessionAnalytics.Benchmarks;
 
 /// <summary>Token sums of one model in one session, as each source reports them (null: the source lacks the field).</summary>
-public sealed record TokenTotals(long Input, long Output, long CacheCreation, long CacheRead, long? CacheCreation1h = null, long? Messages = null)
+public sealed record TokenTotals(long Input, long Output, long CacheCreation, long CacheRead, long? CacheCreation1h = null, long? Messages = null,
+    long OutputCorrection = 0)
 {
     public bool IsZero => Input == 0 && Output == 0 && CacheCreation == 0 && CacheRead == 0;
     public override string ToString() =>
@@ -23,9 +24,27 @@ public sealed class SourceTotals
         if (!Sessions.TryGetValue(session, out var models)) Sessions[session] = models = new(StringComparer.Ordinal);
         models[model] = models.TryGetValue(model, out var prev)
             ? new TokenTotals(prev.Input + t.Input, prev.Output + t.Output, prev.CacheCreation + t.CacheCreation, prev.CacheRead + t.CacheRead,
-                prev.CacheCreation1h + t.CacheCreation1h, prev.Messages + t.Messages)
+                prev.CacheCreation1h + t.CacheCreation1h, prev.Messages + t.Messages, prev.OutputCorrection + t.OutputCorrection)
             : t;
     }
+
+    /// <summary>
+    /// The totals as usage is logged in the transcripts, without the final-usage correction (which only our engine
+    /// applies): what a tool that sums the logged usage, like ccusage, must find.
+    /// </summary>
+    public SourceTotals Logged()
+    {
+        var logged = new SourceTotals { FoldedRows = FoldedRows };
+        foreach (var (sid, models) in Sessions)
+            foreach (var (model, t) in models)
+                logged.Add(sid, model, t with { Output = t.Output - t.OutputCorrection, OutputCorrection = 0 });
+        foreach (var (sid, facts) in Facts) logged.Facts[sid] = facts;
+        return logged;
+    }
+
+    /// <summary>Output tokens added by the final-usage correction, and the session×model pairs it touches.</summary>
+    public (long Tokens, int Pairs) OutputCorrection =>
+        (Sessions.Values.SelectMany(m => m.Values).Sum(t => t.OutputCorrection), Sessions.Values.SelectMany(m => m.Values).Count(t => t.OutputCorrection != 0));
 
     /// <summary>Just one session (the -Id shape): the other sessions are not expected, and not reported.</summary>
     public SourceTotals Only(string sessionId)
@@ -57,7 +76,8 @@ public static class TotalsReader
                 var v = m.Value;
                 totals.Add(id, m.Name, new TokenTotals(v.GetProperty("inputTokens").GetInt64(), v.GetProperty("outputTokens").GetInt64(),
                     v.GetProperty("cacheCreationTokens").GetInt64(), v.GetProperty("cacheReadTokens").GetInt64(),
-                    v.GetProperty("cacheCreation1hTokens").GetInt64(), v.GetProperty("messages").GetInt64()));
+                    v.GetProperty("cacheCreation1hTokens").GetInt64(), v.GetProperty("messages").GetInt64(),
+                    v.TryGetProperty("outputTokensCorrection", out var c) ? c.GetInt64() : 0));
             }
             totals.Facts[id] = new SessionFacts(
                 s.GetProperty("tools").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal),

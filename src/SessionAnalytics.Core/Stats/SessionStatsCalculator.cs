@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Pricing;
 using SessionAnalytics.Core.Transcripts;
@@ -13,8 +12,6 @@ namespace SessionAnalytics.Core.Stats;
 /// </summary>
 public sealed class SessionStatsCalculator(PricingTable pricing, IDiagnostics diagnostics, StatsOptions? options = null)
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = TranscriptLines.MaxNestingDepth };
-
     private readonly StatsOptions _options = options ?? StatsOptions.Default;
 
     public SessionStats Calculate(ClaudeSession session, CancellationToken cancellation = default)
@@ -36,41 +33,28 @@ public sealed class SessionStatsCalculator(PricingTable pricing, IDiagnostics di
     {
         var fileAgent = kind == TranscriptFileKind.Main ? null : TranscriptFile.AgentIdOf(path);
         var errors = new LineErrors(path, diagnostics, _options.MaxReportedBadLinesPerFile);
-        var main = kind == TranscriptFileKind.Main && _options.ReadClaudeCodeFigures;
-        TranscriptLines.Read(path, (lineNumber, line) =>
-        {
-            if (main) measurement.MainTranscriptLine(lineNumber, line.Span);
-            // The JSON reader does not validate every string's UTF-8; a line that is not UTF-8 is corrupt, not data.
-            if (!System.Text.Unicode.Utf8.IsValid(line.Span))
-            {
-                errors.Report(lineNumber, StatsErrors.LineNotUtf8, "not valid UTF-8; the line is skipped, the rest of the session is kept.");
-                return;
-            }
-            if (TranscriptEnvelope.TryReadNonBillable(line.Span, measurement.AgentsWithTranscripts, out var envelope))
-            {
-                measurement.NonBillable(envelope, kind);
-                if (!envelope.ReplaysMissingAgent) return;
-            }
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(line, DocumentOptions);
-            }
-            catch (JsonException e)
-            {
-                errors.Report(lineNumber, StatsErrors.LineMalformed, $"not a JSON object ({e.Message}); the line is skipped, the rest of the session is kept.", e);
-                return;
-            }
-            using (doc)
-            {
-                if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    errors.Report(lineNumber, StatsErrors.LineMalformed, $"a JSON {doc.RootElement.ValueKind}, not an object; the line is skipped.");
-                    return;
-                }
-                measurement.Line(new TranscriptLine(doc.RootElement, kind, fileAgent, LineSource.Transcript, errors, lineNumber));
-            }
-        }, diagnostics, cancellation);
+        var parser = new LineParser(measurement.AgentsWithTranscripts, findsCommands: kind == TranscriptFileKind.Main && _options.ReadClaudeCodeFigures);
+        if (ReadsAhead(path))
+            LineReadAhead.Read(path, parser, line => line.Apply(measurement, kind, fileAgent, errors, diagnostics, dispose: false), cancellation);
+        else
+            TranscriptLines.Read(path, (number, line) => parser.Parse(number, line).Apply(measurement, kind, fileAgent, errors, diagnostics), diagnostics, cancellation);
         errors.Summarize();
+    }
+
+    /// <summary>
+    /// A file is read ahead on a second thread when it is large and there is a second core: one giant transcript then
+    /// does not leave a core idle (many ordinary sessions already use every core, one session per worker).
+    /// </summary>
+    private bool ReadsAhead(string path)
+    {
+        if (Environment.ProcessorCount < 2 && !_options.ReadAheadOnOneCore) return false;
+        try
+        {
+            return new FileInfo(path).Length >= _options.ReadAheadFromBytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // the read reports it
+        }
     }
 }

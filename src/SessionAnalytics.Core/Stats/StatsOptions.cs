@@ -29,6 +29,15 @@ public sealed class StatsOptions
     /// </summary>
     public IReadOnlyList<string> ConfigDirectories { get; init; } = [];
 
+    /// <summary>
+    /// Transcripts at least this large are read and parsed ahead on a second thread while the lines are measured in
+    /// order (Stats/LineReadAhead): 64 MB, far above an ordinary session's main transcript, so only a giant one does.
+    /// </summary>
+    public long ReadAheadFromBytes { get; init; } = 64L << 20;
+
+    /// <summary>Tests: read ahead even where there is one processor.</summary>
+    internal bool ReadAheadOnOneCore { get; init; }
+
     public static StatsOptions Default { get; } = new();
 
     /// <summary>
@@ -44,6 +53,8 @@ public sealed class StatsOptions
             IdleThreshold = basis.IdleThreshold,
             MaxReportedBadLinesPerFile = basis.MaxReportedBadLinesPerFile,
             ReadClaudeCodeFigures = basis.ReadClaudeCodeFigures,
+            ReadAheadFromBytes = basis.ReadAheadFromBytes,
+            ReadAheadOnOneCore = basis.ReadAheadOnOneCore,
             StatusLineDirectory = string.IsNullOrWhiteSpace(overridden) ? basis.StatusLineDirectory : overridden,
             ConfigDirectories = [.. basis.ConfigDirectories, .. SessionDiscovery.DefaultRoots(environment("CLAUDE_CONFIG_DIR"), home)],
         };

@@ -32,8 +32,7 @@ public sealed class CostCommandFinder(string transcriptPath, IDiagnostics diagno
     /// <summary>Looks at one transcript line (UTF-8 JSON). Costs one substring search unless the line mentions a local command.</summary>
     public void Observe(long lineNumber, ReadOnlySpan<byte> line)
     {
-        // Both tags contain "command-"; almost no other line does, and none of those is parsed twice.
-        if (line.IndexOf("command-"u8) < 0) return;
+        if (!MayMention(line)) return;
         JsonDocument document;
         try
         {
@@ -46,6 +45,12 @@ public sealed class CostCommandFinder(string transcriptPath, IDiagnostics diagno
         using (document)
             Observe(lineNumber, document.RootElement);
     }
+
+    /// <summary>
+    /// False when the line cannot be a local command or its output (the only lines <see cref="Observe(long, ReadOnlySpan{byte})"/>
+    /// parses): both tags contain "command-"; almost no other line does, and none of those is parsed twice.
+    /// </summary>
+    public static bool MayMention(ReadOnlySpan<byte> line) => line.IndexOf("command-"u8) >= 0;
 
     /// <summary>Looks at one transcript line already parsed (for a caller that parses every line anyway).</summary>
     public void Observe(long lineNumber, JsonElement line)
