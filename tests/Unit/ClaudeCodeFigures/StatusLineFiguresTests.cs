@@ -21,7 +21,8 @@ public sealed class StatusLineFiguresTests : IDisposable
         try
         {
             if (!OperatingSystem.IsWindows())
-                foreach (var f in Directory.EnumerateFiles(_dir)) File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                foreach (var f in Directory.EnumerateFiles(_dir))
+                    if (new FileInfo(f).LinkTarget is null) File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             Directory.Delete(_dir, recursive: true);
         }
         catch (IOException) { }
@@ -209,11 +210,22 @@ public sealed class StatusLineFiguresTests : IDisposable
         Assert.Equal(["/data"], StatusLineFigures.Directories("/data", []));
     }
 
-    [UnixNonRootFact]
+    [UnreadableFileFact]
     public void A_file_that_may_not_be_read_is_reported_as_access_denied()
     {
-        var path = Write(StatusLineRecorder.Payload().ToJsonString());
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.None); // the attribute skips Windows
+        string path;
+        if (StatusLineRecorder.RunningAsRoot)
+        {
+            // Root reads a file whatever its mode, but not a write-only kernel attribute: the kernel answers EACCES
+            // to root too. The status-line file is a link to one, so the reader meets the same denial.
+            path = Path.Combine(_dir, SessionId + ".json");
+            File.CreateSymbolicLink(path, UnreadableFileFactAttribute.WriteOnlyKernelAttribute!);
+        }
+        else
+        {
+            path = Write(StatusLineRecorder.Payload().ToJsonString());
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.None); // the attribute skips Windows
+        }
 
         Assert.Null(StatusLineFigures.Read(SessionId, [_dir], _diagnostics));
         var error = Assert.Single(_diagnostics.Errors);
@@ -260,12 +272,36 @@ public sealed class StatusLineFiguresTests : IDisposable
     }
 }
 
-/// <summary>A test that needs file permissions to bind (not Windows, not root).</summary>
-public sealed class UnixNonRootFactAttribute : FactAttribute
+/// <summary>
+/// A test that needs a file this process may not read: a file of mode 0 for a user, a write-only kernel attribute
+/// under /sys for root (Linux). Skipped on Windows and for root where no such attribute exists.
+/// </summary>
+public sealed class UnreadableFileFactAttribute : FactAttribute
 {
-    public UnixNonRootFactAttribute()
+    public static string? WriteOnlyKernelAttribute { get; } = FindWriteOnlyKernelAttribute();
+
+    public UnreadableFileFactAttribute()
     {
         if (OperatingSystem.IsWindows()) Skip = "Unix file modes only";
-        else if (StatusLineRecorder.RunningAsRoot) Skip = "root reads any file: permissions cannot deny it";
+        else if (StatusLineRecorder.RunningAsRoot && WriteOnlyKernelAttribute is null)
+            Skip = "root reads any file, and no write-only attribute under /sys/bus to deny it";
+    }
+
+    // Every bus directory of sysfs has a write-only 'uevent' (mode 0200).
+    private static string? FindWriteOnlyKernelAttribute()
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/sys/bus")) return null;
+        try
+        {
+            foreach (var bus in Directory.EnumerateDirectories("/sys/bus"))
+            {
+                var attribute = Path.Combine(bus, "uevent");
+                if (File.Exists(attribute) && !OperatingSystem.IsWindows() && File.GetUnixFileMode(attribute) == UnixFileMode.UserWrite)
+                    return attribute;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
     }
 }
