@@ -6,7 +6,14 @@ BeforeAll {
     Import-Module (Get-BuiltModulePath) -Force
     $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..' '..')).ProviderPath
     $hostDll = Join-Path $repoRoot 'benchmarks' 'OrganizationBenchmark' 'bin' 'Debug' 'net10.0' 'OrganizationBenchmark.dll'
-    if (-not (Test-Path $hostDll)) { throw "Build the solution first: $hostDll is missing." }
+    if (-not (Test-Path $hostDll)) {
+        # dotnet test builds only the test projects and what they reference, so a fresh clone has no host yet.
+        $project = Join-Path $repoRoot 'benchmarks' 'OrganizationBenchmark' 'OrganizationBenchmark.csproj'
+        $buildOutput = & dotnet build $project --configuration Debug --nologo 2>&1
+        if ($LASTEXITCODE -ne 0 -or -not (Test-Path $hostDll)) {
+            throw "Could not build the fake GitHub host ($project):`n$($buildOutput -join [Environment]::NewLine)"
+        }
+    }
     $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in $hostDll, '--serve', '--repos', '4', '--prs', '3') { $start.ArgumentList.Add($a) }
     $start.RedirectStandardInput = $true
