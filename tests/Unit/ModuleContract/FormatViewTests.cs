@@ -31,11 +31,12 @@ public sealed class FormatViewTests(ModuleHostFixture module) : IClassFixture<Mo
         return data;
     }
 
-    public static TheoryData<string> Views()
+    public static TheoryData<string, string> Views()
     {
-        var data = new TheoryData<string>();
-        foreach (var view in View.All(FormatFilePath)) data.Add(view.Name);
-        if (data.Count == 0) data.Add("(no views)");
+        // A type's table and list views share its name, so a case is the name and the kind: each view is checked once.
+        var data = new TheoryData<string, string>();
+        foreach (var view in View.All(FormatFilePath)) data.Add(view.Name, view.Kind);
+        if (data.Count == 0) data.Add("(no views)", "");
         return data;
     }
 
@@ -66,11 +67,11 @@ public sealed class FormatViewTests(ModuleHostFixture module) : IClassFixture<Mo
 
     [Theory]
     [MemberData(nameof(Views))]
-    public void ViewNamesOnlyRealProperties(string viewName)
+    public void ViewNamesOnlyRealProperties(string viewName, string kind)
     {
-        var view = View.All(FormatFilePath).FirstOrDefault(v => v.Name == viewName);
+        var view = View.All(FormatFilePath).FirstOrDefault(v => v.Name == viewName && v.Kind == kind);
         Assert.True(view is not null, "SessionAnalytics.format.ps1xml has no views yet.");
-        CmdletContract.AssertNone(viewName, ViewProblems(view!, KnownTypes()));
+        CmdletContract.AssertNone($"{viewName} ({kind})", ViewProblems(view!, KnownTypes()));
     }
 
     /// <summary>A table view of 4–6 columns and a list view for <paramref name="typeName"/>.</summary>
