@@ -25,7 +25,8 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
     private const string IssueSet = "Issue";
 
     private readonly List<GitHubTarget> _published = [];
-    private readonly HashSet<string> _notPublished = new(StringComparer.OrdinalIgnoreCase);
+    // Targets a -WhatIf run would have published to, in order: their summary refresh is announced at the end, as it runs.
+    private readonly List<string> _notPublished = [];
     /// <summary>Targets already checked or found, by request: many sessions of one branch cost one lookup.</summary>
     private readonly Dictionary<string, GitHubTarget> _targets = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? _edges;
@@ -112,6 +113,8 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
     {
         if (_received == 0) WriteVerbose("No sessions came in: nothing to publish.");
         if (NoSummary) return;
+        // Under -WhatIf, also say that each target's summary would be refreshed (once per target, after its comments).
+        foreach (var request in _notPublished) ShouldProcess(request, "Refresh the session summary comment");
         foreach (var target in _published.DistinctBy(t => (t.Repository.FullName.ToLowerInvariant(), t.Number)))
         {
             if (!ShouldProcess(target.ToString(), "Refresh the session summary comment")) continue;
@@ -146,8 +149,7 @@ public sealed class PublishSessionCommentCommand : GitHubCommandBase
             if (!ShouldProcess(request.ToString(), $"Publish the comment of session {stats.SessionIdShort} ({body.Length:N0} characters)"))
             {
                 WriteVerbose($"Session {stats.SessionId}: not published to {request}. The comment would be:{Environment.NewLine}{body}");
-                // Under -WhatIf, also say that the summary would be refreshed (once per target).
-                if (!NoSummary && IsWhatIf && _notPublished.Add(request.ToString())) ShouldProcess(request.ToString(), "Refresh the session summary comment");
+                if (IsWhatIf && !_notPublished.Contains(request.ToString(), StringComparer.OrdinalIgnoreCase)) _notPublished.Add(request.ToString());
                 return;
             }
 
