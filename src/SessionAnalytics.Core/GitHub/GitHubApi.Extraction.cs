@@ -116,29 +116,10 @@ public sealed partial class GitHubApi
     private async Task<IReadOnlyList<GitHubRepositorySummary>> ListRepositoriesAsync(string path, string type, string what, string owner, CancellationToken cancellation)
     {
         var repositories = new List<GitHubRepositorySummary>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        Uri? next = new(path, UriKind.Relative);
-        var parameters = new Dictionary<string, string> { ["type"] = type, ["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture) };
-        var page = 0;
-        while (next is not null)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            if (page >= MaxPages || !seen.Add(next.ToString()))
-            {
-                _diagnostics.Warning($"Stopped {what} after {page} pages: the server's next-page links {(page >= MaxPages ? "do not end" : "repeat")}.");
-                break;
-            }
-            IApiResponse<List<Repository>> response;
-            try { response = await _client.Connection.Get<List<Repository>>(next, parameters, null, Linked(cancellation)).ConfigureAwait(false); }
-            catch (Exception e) { throw Translate(e, what, owner, cancellation); }
-            page++;
-            foreach (var r in response.Body ?? [])
+        await foreach (var page in PagesAsync<List<Repository>>(path, new() { ["type"] = type }, what, owner, cancellation).ConfigureAwait(false))
+            foreach (var r in page.Body ?? [])
                 if (r.Owner?.Login is { } login && r.Name is { } name)
                     repositories.Add(new GitHubRepositorySummary(new RepositoryRef(login, name), r.Private, r.Archived, r.Fork));
-            var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
-            next = links.TryGetValue("next", out var nextLink) ? nextLink : null;
-            parameters = [];
-        }
         return repositories;
     }
 
@@ -175,38 +156,13 @@ public sealed partial class GitHubApi
     public async Task<IReadOnlyList<GitHubWorkflowRun>> ListWorkflowRunsAsync(RepositoryRef repository, string branch, CancellationToken cancellation = default)
     {
         var runs = new List<GitHubWorkflowRun>();
-        var what = $"listing the workflow runs of branch {branch} in {repository}";
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        Uri? next = new($"repos/{E(repository.Owner)}/{E(repository.Name)}/actions/runs", UriKind.Relative);
-        var parameters = new Dictionary<string, string>
-        {
-            ["branch"] = branch,
-            ["exclude_pull_requests"] = "true",
-            ["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture),
-        };
-        int page = 0;
-        while (next is not null)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            if (page >= MaxPages || !seen.Add(next.ToString()))
-            {
-                _diagnostics.Warning($"Stopped {what} after {page} pages: the server's next-page links {(page >= MaxPages ? "do not end" : "repeat")}.");
-                break;
-            }
-            IApiResponse<WorkflowRunsResponse> response;
-            try
-            {
-                response = await _client.Connection.Get<WorkflowRunsResponse>(next, parameters, null, Linked(cancellation)).ConfigureAwait(false);
-            }
-            catch (Exception e) { throw Translate(e, what, repository.FullName, cancellation); }
-            page++;
-            foreach (var r in response.Body?.WorkflowRuns ?? [])
+        var path = $"repos/{E(repository.Owner)}/{E(repository.Name)}/actions/runs";
+        var parameters = new Dictionary<string, string> { ["branch"] = branch, ["exclude_pull_requests"] = "true" };
+        await foreach (var page in PagesAsync<WorkflowRunsResponse>(path, parameters, $"listing the workflow runs of branch {branch} in {repository}",
+                           repository.FullName, cancellation).ConfigureAwait(false))
+            foreach (var r in page.Body?.WorkflowRuns ?? [])
                 runs.Add(new GitHubWorkflowRun(r.Id, r.Name, r.HeadBranch, r.HeadSha, r.HeadRepository?.FullName, r.Event,
                     r.Status.StringValue, r.Conclusion?.StringValue, r.CreatedAt));
-            var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
-            next = links.TryGetValue("next", out var nextLink) ? nextLink : null;
-            parameters = [];
-        }
         return runs;
     }
 

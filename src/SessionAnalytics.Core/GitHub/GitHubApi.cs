@@ -108,32 +108,14 @@ public sealed partial class GitHubApi : IDisposable
         Action<PageProgress>? progress = null, CancellationToken cancellation = default)
     {
         var comments = new List<GitHubComment>();
-        var what = $"listing the comments of #{number} in {repository}";
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        Uri? next = new($"repos/{E(repository.Owner)}/{E(repository.Name)}/issues/{number.ToString(CultureInfo.InvariantCulture)}/comments", UriKind.Relative);
-        var parameters = new Dictionary<string, string> { ["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture) };
-        int page = 0;
-        while (next is not null)
+        // A comment listed twice (pages that shift while read, a repeating next link) is one comment: the publisher must
+        // never take it for a duplicate of itself.
+        var ids = new HashSet<long>();
+        var path = $"repos/{E(repository.Owner)}/{E(repository.Name)}/issues/{number.ToString(CultureInfo.InvariantCulture)}/comments";
+        await foreach (var page in PagesAsync<List<IssueComment>>(path, [], $"listing the comments of #{number} in {repository}", repository, cancellation).ConfigureAwait(false))
         {
-            cancellation.ThrowIfCancellationRequested();
-            if (page >= MaxPages || !seen.Add(next.ToString()))
-            {
-                _diagnostics.Warning($"Stopped {what} after {page} pages: the server's next-page links {(page >= MaxPages ? "do not end" : "repeat")}.");
-                break;
-            }
-            IApiResponse<List<IssueComment>> response;
-            try
-            {
-                response = await _client.Connection.Get<List<IssueComment>>(next, parameters, null, Linked(cancellation)).ConfigureAwait(false);
-            }
-            catch (Exception e) { throw Translate(e, what, repository, cancellation); }
-            page++;
-            comments.AddRange((response.Body ?? []).Select(ToComment));
-            var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
-            var last = links.TryGetValue("last", out var lastLink) ? PageNumber(lastLink) ?? page : page;
-            progress?.Invoke(new PageProgress(page, Math.Max(last, page), comments.Count));
-            next = links.TryGetValue("next", out var nextLink) ? nextLink : null;
-            parameters = []; // the next link carries per_page and page itself
+            comments.AddRange((page.Body ?? []).Select(ToComment).Where(c => ids.Add(c.Id)));
+            progress?.Invoke(new PageProgress(page.Number, page.Last, comments.Count));
         }
         return comments;
     }
@@ -237,6 +219,41 @@ public sealed partial class GitHubApi : IDisposable
         public void SetRequestTimeout(TimeSpan timeout) => inner.SetRequestTimeout(timeout);
 
         public void Dispose() => inner.Dispose();
+    }
+
+    /// <summary>A page of a listing: its body, its number (from 1) and the last page's number as far as known.</summary>
+    private readonly record struct ListingPage<T>(T? Body, int Number, int Last);
+
+    /// <summary>
+    /// Every page of a listing from <paramref name="path"/>, following the Link header's "next" pages. A next link that
+    /// repeats one already read, or pages beyond <see cref="MaxPages"/>, end the listing with a warning instead of
+    /// looping (a misbehaving proxy or server).
+    /// </summary>
+    private async IAsyncEnumerable<ListingPage<T>> PagesAsync<T>(string path, Dictionary<string, string> parameters, string what,
+        object? target, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
+    {
+        parameters["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        Uri? next = new(path, UriKind.Relative);
+        var page = 0;
+        while (next is not null)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (page >= MaxPages || !seen.Add(next.ToString()))
+            {
+                _diagnostics.Warning($"Stopped {what} after {page} pages: the server's next-page links {(page >= MaxPages ? "do not end" : "repeat")}.");
+                yield break;
+            }
+            IApiResponse<T> response;
+            try { response = await _client.Connection.Get<T>(next, parameters, null, Linked(cancellation)).ConfigureAwait(false); }
+            catch (Exception e) { throw Translate(e, what, target, cancellation); }
+            page++;
+            var links = response.HttpResponse.ApiInfo?.Links ?? new Dictionary<string, Uri>();
+            var last = links.TryGetValue("last", out var lastLink) ? PageNumber(lastLink) ?? page : page;
+            yield return new ListingPage<T>(response.Body, page, Math.Max(last, page));
+            next = links.TryGetValue("next", out var nextLink) ? nextLink : null;
+            parameters = []; // the next link carries per_page and page itself
+        }
     }
 
     private static int? PageNumber(Uri link)

@@ -28,7 +28,13 @@ public sealed record FakeFault(int Status, string Message, IReadOnlyDictionary<s
     /// <summary>The error message quotes the request's Authorization header, as careless proxies and servers do.</summary>
     public bool EchoAuthorization { get; init; }
 
+    /// <summary>The answer is the route's own, but its Link header names the same page as "next": a listing without end.</summary>
+    public bool NextLinkToItself { get; init; }
+
     public FakeFault AfterApplying() => this with { ApplyFirst = true };
+
+    /// <summary>The route's own answer with a Link header whose "next" page is the page just read (a broken proxy or server).</summary>
+    public static FakeFault EndlessNextLink() => new(0, "", new Dictionary<string, string>()) { NextLinkToItself = true, ApplyFirst = true };
 
     /// <summary>The connection is closed without an answer (after the work, with <see cref="AfterApplying"/>).</summary>
     public static FakeFault DropConnection() => new(0, "", new Dictionary<string, string>()) { Abort = true };

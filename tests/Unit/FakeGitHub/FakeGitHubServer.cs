@@ -127,6 +127,8 @@ public sealed class FakeGitHubServer : IAsyncDisposable, IDisposable
                 if (http.RequestAborted.IsCancellationRequested) return; // the client gave up waiting
                 if (fault.Status == 0 && !fault.Abort)
                 {
+                    if (fault.NextLinkToItself)
+                        http.Response.Headers["Link"] = $"<{http.Request.Scheme}://{http.Request.Host}{http.Request.Path}{http.Request.QueryString}>; rel=\"next\"";
                     answer.Position = 0;
                     await answer.CopyToAsync(http.Response.Body, http.RequestAborted);
                     return;

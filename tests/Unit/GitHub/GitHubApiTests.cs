@@ -30,6 +30,20 @@ public sealed class GitHubApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_next_link_that_repeats_ends_the_listing_with_a_warning_instead_of_looping()
+    {
+        _ctx.Repo.AddComment(GitHubTestContext.Pr, "someone", "hello");
+        _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.ListIssueComments, FakeFault.EndlessNextLink(), times: 50);
+
+        var comments = await _ctx.Api().ListIssueCommentsAsync(_ctx.Repository, GitHubTestContext.Pr);
+
+        // The first page by its relative path, the same page by the absolute URL of its link, then the repeat is seen.
+        Assert.Equal(2, _ctx.Server.Requests.Count(FakeGitHubRoutes.ListIssueComments));
+        Assert.Equal("hello", Assert.Single(comments).Body); // the page read twice gives its comment once
+        Assert.Contains(_ctx.Diagnostics.Warnings, w => w.StartsWith("Stopped listing the comments of #7 in octo-org/widget after 2 pages: the server's next-page links repeat", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Verbose_names_each_request_and_the_rate_limit_left()
     {
         var api = _ctx.Api();
