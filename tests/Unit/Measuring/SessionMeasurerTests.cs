@@ -71,8 +71,10 @@ public sealed class SessionMeasurerTests
         {
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref maxRunning, now);
-            // Started but not yet handed back never exceeds the capacity (2 workers + window 3).
-            if (Interlocked.Increment(ref started) - Volatile.Read(ref handedBack) > 5) Interlocked.Increment(ref violations);
+            // Started but not yet handed back never exceeds the capacity (2 workers + window 3), plus one: when the
+            // queue is full, Add takes the oldest measurement out and starts the next session in the same call, so
+            // until Add returns that measurement is out of the measurer but not yet counted here.
+            if (Interlocked.Increment(ref started) - Volatile.Read(ref handedBack) > 5 + 1) Interlocked.Increment(ref violations);
             Thread.SpinWait(spins[Index(s)]);
             Interlocked.Decrement(ref running);
             return StatsOf(s);
