@@ -30,7 +30,8 @@ public sealed class LostAnswerTests : IAsyncLifetime
         _environment.Dispose();
     }
 
-    /// <summary>Short timeouts: the fake holds answers back for a minute, far longer than a test waits.</summary>
+    /// <summary>Short timeouts (a second: long enough for an ordinary answer on a loaded CI machine): the fake holds
+    /// the slow answers back for a minute, far longer than a test waits.</summary>
     private GitHubApi Api(TimeSpan timeout, CancellationToken ctrlC = default) => new(new GitHubApiSettings
     {
         Cancellation = ctrlC, // what the cmdlets pass: StopProcessing's token
@@ -75,7 +76,7 @@ public sealed class LostAnswerTests : IAsyncLifetime
     {
         _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.CreateIssueComment, FakeFault.SlowAnswer(TimeSpan.FromMinutes(1)));
 
-        var result = await Publish(Api(TimeSpan.FromMilliseconds(500)), 3);
+        var result = await Publish(Api(TimeSpan.FromSeconds(1)), 3);
 
         Assert.Equal(result.CommentId, Assert.Single(_ctx.Comments).Id);
         Assert.Equal(1, Creates);
@@ -91,7 +92,7 @@ public sealed class LostAnswerTests : IAsyncLifetime
         _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.UpdateIssueComment, FakeFault.SlowAnswer(TimeSpan.FromMinutes(1)), times: 4);
         var grown = Session(Id(11), messages: 20);
 
-        var result = await new SessionCommentPublisher(Api(TimeSpan.FromMilliseconds(300))).PublishAsync(_ctx.Target, grown, Render(grown, _ctx.Target));
+        var result = await new SessionCommentPublisher(Api(TimeSpan.FromSeconds(1))).PublishAsync(_ctx.Target, grown, Render(grown, _ctx.Target));
 
         Assert.Equal((CommentAction.Updated, first.CommentId), (result.Action, result.CommentId));
         Assert.Equal(Render(grown, _ctx.Target), Assert.Single(_ctx.Comments).Body);
@@ -103,7 +104,7 @@ public sealed class LostAnswerTests : IAsyncLifetime
     {
         _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.CreateIssueComment, FakeFault.SlowAnswer(TimeSpan.FromMinutes(1)) with { ApplyFirst = false }, times: 5);
 
-        var e = await Assert.ThrowsAsync<EngineException>(() => Publish(Api(TimeSpan.FromMilliseconds(300)), 4));
+        var e = await Assert.ThrowsAsync<EngineException>(() => Publish(Api(TimeSpan.FromSeconds(1)), 4));
 
         Assert.Equal((GitHubErrors.Timeout, ErrorKind.OperationTimeout), (e.Error.ErrorId, e.Error.Kind));
         Assert.Empty(_ctx.Comments);
@@ -147,7 +148,7 @@ public sealed class LostAnswerTests : IAsyncLifetime
         _host = new ModuleHost();
         _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.CreateIssueComment, FakeFault.SlowAnswer(TimeSpan.FromMinutes(1)));
 
-        var r = _host.Run("$args[0] | Publish-SessionComment -Repository octo-org/widget -Pr 7 -ApiUrl $args[1] -Token $args[2] -NoSummary -RequestTimeout 00:00:00.5 -Verbose",
+        var r = _host.Run("$args[0] | Publish-SessionComment -Repository octo-org/widget -Pr 7 -ApiUrl $args[1] -Token $args[2] -NoSummary -RequestTimeout 00:00:01 -Verbose",
             Session(Id(7)), _ctx.Server.BaseUrl, Secure(GitHubTestContext.Token)).AssertNoErrors();
 
         Assert.Equal(Assert.Single(_ctx.Comments).Id, Assert.Single(r.Of<SessionCommentResult>()).CommentId);
@@ -160,7 +161,7 @@ public sealed class LostAnswerTests : IAsyncLifetime
         _host = new ModuleHost();
         _ctx.Server.Faults.Enqueue(FakeGitHubRoutes.CreateIssueComment, FakeFault.SlowAnswer(TimeSpan.FromMinutes(1)) with { ApplyFirst = false }, times: 3);
 
-        var r = _host.Run("$args[0], $args[1] | Publish-SessionComment -Repository octo-org/widget -Pr 7 -ApiUrl $args[2] -Token $args[3] -NoSummary -RequestTimeout 00:00:00.3",
+        var r = _host.Run("$args[0], $args[1] | Publish-SessionComment -Repository octo-org/widget -Pr 7 -ApiUrl $args[2] -Token $args[3] -NoSummary -RequestTimeout 00:00:01",
             Session(Id(8)), Session(Id(9)), _ctx.Server.BaseUrl, Secure(GitHubTestContext.Token));
 
         Assert.Null(r.Terminating);
