@@ -360,6 +360,8 @@ public sealed class SessionAnalyticsExtractor
                 continue;
             }
             var found = new Dictionary<int, List<GitHubComment>>();
+            var listed = new HashSet<long>(); // a comment on two pages (a page boundary moved under us) counts once
+            var visited = new HashSet<string>(StringComparer.Ordinal);
             var pages = 0;
             var finished = false;
             try
@@ -368,11 +370,18 @@ public sealed class SessionAnalyticsExtractor
                 do
                 {
                     cancellation.ThrowIfCancellationRequested();
+                    if (next is not null && (pages >= GitHubApi.MaxPages || !visited.Add(next.ToString())))
+                    {
+                        // A server or proxy whose next links repeat or never end: stop; the items not covered are read one by one.
+                        _diagnostics.Warning($"Stopped reading the comment listing of {repository.Key} after {pages} pages: the server's next-page links "
+                                             + $"{(pages >= GitHubApi.MaxPages ? "do not end" : "repeat")}; its remaining items are read one by one.");
+                        break;
+                    }
                     _diagnostics.Progress(ProgressActivity, $"Reading the comments of {repository.Key}, page {pages + 1}", -1);
                     var page = await _api.ListRepositoryCommentsAsync(repository.Key, _from, next, cancellation).ConfigureAwait(false);
                     pages++;
                     foreach (var c in page.Comments)
-                        if (wanted.ContainsKey(c.IssueNumber))
+                        if (wanted.ContainsKey(c.IssueNumber) && listed.Add(c.Comment.Id))
                             (found.TryGetValue(c.IssueNumber, out var list) ? list : found[c.IssueNumber] = []).Add(c.Comment);
                     next = page.Next;
                     if (pages == 1 && next is not null && (page.LastPage ?? 1) >= perItem)

@@ -240,6 +240,21 @@ public sealed class SessionAnalyticsExtractorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_comment_listing_whose_next_link_repeats_ends_with_a_warning_and_counts_each_comment_once()
+    {
+        for (var n = 1; n <= 3; n++) _ctx.AddSessionComment(_ctx.AddPullRequest(n, From.AddDays(n)), Session(n));
+        _ctx.Server.Faults.Enqueue(FakeGitHubExtractionRoutes.ListRepositoryComments, FakeFault.EndlessNextLink(), times: 50);
+
+        var (records, _) = await _ctx.RunAsync(_ctx.Options());
+
+        // The first page by its relative path, the same page again by its absolute next link, then the repeat is seen.
+        Assert.Equal(2, _ctx.Server.Requests.Count(FakeGitHubExtractionRoutes.ListRepositoryComments));
+        Assert.Equal([1, 2, 3], records.Select(r => r.PrNumber!.Value)); // one record per session, not two
+        Assert.Equal(0, _ctx.Server.Requests.Count(FakeGitHubRoutes.ListIssueComments)); // every item's comments were complete
+        Assert.Contains(_ctx.Diagnostics.Warnings, w => w.StartsWith("Stopped reading the comment listing of octo-org/widget after 2 pages: the server's next-page links repeat", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task When_the_rate_limit_runs_out_the_extraction_stops_with_a_clear_error_and_keeps_the_records_read()
     {
         for (var n = 1; n <= 10; n++) _ctx.AddSessionComment(_ctx.AddPullRequest(n, From.AddDays(n)), Session(n));
