@@ -54,7 +54,7 @@ public sealed record ClaudeCodeVerification
     {
         if (stats.ClaudeCode is not { } report) return null;
         var cost = report.ReferenceFor(f => f.CostUsd.HasValue) is { } c
-            ? new ClaudeCodeCheck(ClaudeCodeCheck.CostFigure, c.Source, c.RecordedAt, stats.EstimatedCostUsd, c.CostUsd!.Value, Rounded: false)
+            ? new ClaudeCodeCheck(ClaudeCodeCheck.CostFigure, c.Source, c.RecordedAt, UnroundedCost(stats), c.CostUsd!.Value, Rounded: false)
             : null;
         var output = report.ReferenceFor(f => f.OutputTokens.HasValue) is { } o
             ? new ClaudeCodeCheck(ClaudeCodeCheck.OutputTokensFigure, o.Source, o.RecordedAt, stats.OutputTokens, o.OutputTokens!.Value, o.TokensRounded)
@@ -63,13 +63,24 @@ public sealed record ClaudeCodeVerification
     }
 
     public override string ToString() => string.Join("; ", new[] { Cost, OutputTokens }.OfType<ClaudeCodeCheck>());
+
+    /// <summary>
+    /// Our cost before rounding to cents: the models' costs to the 4 decimals the session JSON publishes them with, so
+    /// a session read back from its comment compares the same. Compared with Claude Code's unrounded figure, cents
+    /// would make $0.1444 against $0.15 look 6.7% lower instead of 3.7%.
+    /// </summary>
+    private static decimal UnroundedCost(SessionStats stats) =>
+        stats.Models.Count > 0 && stats.Models.Sum(m => Math.Round(m.CostUsd ?? 0m, 4)) is var sum
+                               && Math.Abs(sum - stats.EstimatedCostUsd) <= 0.005m + 0.00005m * stats.Models.Count
+            ? sum
+            : stats.EstimatedCostUsd; // no models, or models that do not add up to the total (a row read back): the total as published
 }
 
 /// <summary>One figure, ours and Claude Code's.</summary>
 /// <param name="Figure"><see cref="CostFigure"/> or <see cref="OutputTokensFigure"/>.</param>
 /// <param name="Source">Where Claude Code's figure comes from (<see cref="ClaudeCodeFigureSources"/>).</param>
 /// <param name="RecordedAt">When Claude Code produced its figure: lines after that are not in it.</param>
-/// <param name="Ours">Our figure (cost in dollars, rounded to cents as published; tokens).</param>
+/// <param name="Ours">Our figure (cost in dollars before rounding to cents; tokens).</param>
 /// <param name="ClaudeCode">Claude Code's figure.</param>
 /// <param name="Rounded">True when Claude Code printed its figure rounded (/cost's "15.7k").</param>
 public sealed record ClaudeCodeCheck(string Figure, string Source, DateTimeOffset? RecordedAt, decimal Ours, decimal ClaudeCode, bool Rounded)

@@ -67,21 +67,24 @@ public sealed class ClaudeCodeBesideOursTests : MeasurementTest
         Assert.NotNull(ours.ClaudeCode?.CostCommand);
         Assert.Null(ours.ClaudeCode!.StatusLine);
 
-        // Claude Code's status line says twice our cost and output: ours is then exactly 50% lower.
+        // Claude Code's status line says twice our cost and output: ours is then exactly 50% lower. Compared before
+        // rounding to cents, to the 4 decimals per model the JSON carries (in cents the difference would not be 50%).
+        var oursCost = ours.Models.Sum(m => Math.Round(m.CostUsd ?? 0m, 4));
+        Assert.NotEqual(ours.EstimatedCostUsd, oursCost);
         var end = builder.Clock;
-        RecordStatusLine(2 * ours.EstimatedCostUsd, 2 * ours.OutputTokens, end);
+        RecordStatusLine(2 * oursCost, 2 * ours.OutputTokens, end);
         var s = Measure(transcript);
 
-        Assert.Equal(2 * ours.EstimatedCostUsd, s.ClaudeCode!.StatusLine!.CostUsd);
+        Assert.Equal(2 * oursCost, s.ClaudeCode!.StatusLine!.CostUsd);
         Assert.Equal(0.0859m, s.ClaudeCode.CostCommand!.CostUsd);
         Assert.Equal((1200L, true), (s.ClaudeCode.CostCommand.OutputTokens, s.ClaudeCode.CostCommand.TokensRounded));
-        Assert.Equal((2 * ours.EstimatedCostUsd, 2 * ours.OutputTokens), (s.ClaudeCodeCostUsd, s.ClaudeCodeOutputTokens));
+        Assert.Equal((2 * oursCost, 2 * ours.OutputTokens), (s.ClaudeCodeCostUsd, s.ClaudeCodeOutputTokens));
         Assert.True(s.OutputTokensLowerBound);
 
         // The JSON: both sources, and the comparison saying which figure is which.
         using var json = JsonDocument.Parse(SessionStatsJson.Write(s));
         var cc = json.RootElement.GetProperty("claude_code");
-        Assert.Equal(2 * ours.EstimatedCostUsd, cc.GetProperty("status_line").GetProperty("cost_usd").GetDecimal());
+        Assert.Equal(2 * oursCost, cc.GetProperty("status_line").GetProperty("cost_usd").GetDecimal());
         Assert.Equal("statusline", cc.GetProperty("status_line").GetProperty("source").GetString());
         Assert.Equal(2 * ours.OutputTokens, cc.GetProperty("status_line").GetProperty("output_tokens").GetInt64());
         Assert.Equal(0.0859m, cc.GetProperty("cost_command").GetProperty("cost_usd").GetDecimal());
@@ -93,9 +96,9 @@ public sealed class ClaudeCodeBesideOursTests : MeasurementTest
         Assert.Equal(JsonValueKind.Null, cc.GetProperty("status_line").GetProperty("transcript_path").ValueKind);
         var cost = cc.GetProperty("compared").GetProperty("cost_usd");
         Assert.Equal("statusline", cost.GetProperty("source").GetString()); // recorded after /cost
-        Assert.Equal(ours.EstimatedCostUsd, cost.GetProperty("ours").GetDecimal());
-        Assert.Equal(2 * ours.EstimatedCostUsd, cost.GetProperty("claude_code").GetDecimal());
-        Assert.Equal(-ours.EstimatedCostUsd, cost.GetProperty("ours_minus_claude_code").GetDecimal());
+        Assert.Equal(oursCost, cost.GetProperty("ours").GetDecimal());
+        Assert.Equal(2 * oursCost, cost.GetProperty("claude_code").GetDecimal());
+        Assert.Equal(-oursCost, cost.GetProperty("ours_minus_claude_code").GetDecimal());
         Assert.Equal(-50.0m, cost.GetProperty("ours_minus_claude_code_percent").GetDecimal());
         var output = cc.GetProperty("compared").GetProperty("output_tokens");
         Assert.Equal((ours.OutputTokens, 2 * ours.OutputTokens, -ours.OutputTokens),
@@ -105,7 +108,7 @@ public sealed class ClaudeCodeBesideOursTests : MeasurementTest
         // The comment: the verification line, the /cost seen earlier, and the JSON that carries it all back.
         var comment = SessionCommentRenderer.Render(s, []);
         var at = end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        Assert.Contains($"**Verified against Claude Code:** Claude Code reported {CommentFormatting.Money(2 * ours.EstimatedCostUsd)} (status line, {at} UTC): " +
+        Assert.Contains($"**Verified against Claude Code:** Claude Code reported {CommentFormatting.Money(2 * oursCost)} (status line, {at} UTC): " +
                         $"ours is 50.0% lower ({CommentFormatting.Money(ours.EstimatedCostUsd)}) — output tokens logged mid-stream.", comment);
         Assert.Contains($"Output tokens: Claude Code {CommentFormatting.Number(2 * ours.OutputTokens)}, ours is 50.0% lower ({CommentFormatting.Number(ours.OutputTokens)})" +
                         " — ours are Claude Code's logged mid-stream counts, a lower bound.", comment);
