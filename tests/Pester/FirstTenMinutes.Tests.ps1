@@ -414,6 +414,19 @@ Describe 'Step 10: the smaller things' {
         (Show $sessions 120) | Where-Object { $_ -like '*…*' } | Should -BeNullOrEmpty
     }
 
+    It 'sessions and their stats show the same duration (both rounded to the minute)' {
+        $sessionRows = Show $sessions 120
+        $statsRows = Show $stats 120
+        foreach ($s in $stats) {
+            $pattern = "^$($s.SessionIdShort)\b.*?\s(\d+m|\d+h \d+m)\s"
+            ($sessionRows | Where-Object { $_ -match $pattern } | Select-Object -First 1) -match $pattern | Should -BeTrue
+            $shownInSessions = $Matches[1]
+            ($statsRows | Where-Object { $_ -match $pattern } | Select-Object -First 1) -match $pattern | Should -BeTrue
+            $shownInSessions | Should -Be $Matches[1] -Because "session $($s.SessionIdShort) lasted $($s.DurationMinutes) minutes"
+            $shownInSessions | Should -Be ([SessionAnalytics.Core.Comments.CommentFormatting]::Duration($s.DurationMinutes))
+        }
+    }
+
     It 'records show the cost in dollars and the duration as people write it' {
         foreach ($width in 80, 120) {
             $lines = Show $records $width
