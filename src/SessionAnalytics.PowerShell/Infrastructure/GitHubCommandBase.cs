@@ -20,8 +20,10 @@ public abstract class GitHubCommandBase : SessionAnalyticsCmdlet, IDisposable
     private Uri? _apiUrl;
 
     /// <summary>owner/name; else GITHUB_REPOSITORY; else the origin remote of the session's directory or the current directory.</summary>
+    /// <remarks>Empty is allowed: a piped session's Repository is null outside a GitHub clone, and then means "find it"
+    /// (a validation attribute would fail the binding instead of naming what is missing).</remarks>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowNull, AllowEmptyString]
     [ArgumentCompleter(typeof(Completion.RepositoryCompleter))]
     public string? Repository { get; set; }
 

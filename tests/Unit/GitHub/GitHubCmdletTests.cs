@@ -108,6 +108,24 @@ public sealed class GitHubCmdletTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_session_whose_repository_is_unknown_is_a_named_error_not_a_parameter_binding_error()
+    {
+        // Get-ClaudeSession's Repository property is null outside a GitHub clone; it binds to -Repository by name.
+        using var home = new TempClaudeHome();
+        home.Write(new TranscriptBuilder(Id(4), cwd: Path.Combine(home.Root, "not-a-clone"), branch: "fix/x")
+            .User("hi").Assistant("claude-opus-4-6", new TranscriptBuilder.Usage(1, 2, 3, 4)));
+        Directory.CreateDirectory(Path.Combine(home.Root, "not-a-clone"));
+
+        var r = _host.Run("Get-ClaudeSession -Path $args[0] | Publish-SessionComment -Pr 7 -WhatIf", home.ConfigDirectory);
+
+        Assert.Null(r.Terminating);
+        var error = Assert.Single(r.Errors);
+        Assert.StartsWith(RepositoryResolver.NotFoundErrorId + ",", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("Pass -Repository owner/name", error.ErrorDetails?.RecommendedAction ?? error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, _ctx.Server.Requests.Count());
+    }
+
+    [Fact]
     public void WhatIf_needs_no_token_and_makes_no_request()
     {
         var stats = Session(Id(3));
