@@ -134,8 +134,23 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
             directory = GetUnresolvedProviderPathFromPSPath(OutputDirectory ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath);
         }
 
+        if (_records.Count == 0 && _received > 0 && ParameterSetName == InputObjectSet)
+        {
+            // Objects came but none could be used (each already has its error): writing would replace a report
+            // of real sessions with an empty one, so nothing is written.
+            var noun = _received == 1 ? "object" : "objects";
+            var message = $"None of the {_received} piped {noun} could be used as session analytics; nothing was written to '{directory}' (files already there are left as they are).";
+            WriteError(new ErrorRecord(new InvalidOperationException(message), "AnalyticsNoUsableInput", ErrorCategory.InvalidData, directory)
+            {
+                ErrorDetails = new ErrorDetails(message)
+                {
+                    RecommendedAction = "Pipe Get-SessionAnalytics or ConvertTo-SessionStats output, or rows of an analytics.csv or a stats CSV read with Import-Csv.",
+                },
+            });
+            return;
+        }
         if (_records.Count == 0 && !Append)
-            WriteWarning(_received > 0 || ParameterSetName != InputObjectSet
+            WriteWarning(ParameterSetName != InputObjectSet
                 ? "None of the input could be used as session analytics; the files describe an empty set."
                 : "No records received; the files describe an empty set.");
 

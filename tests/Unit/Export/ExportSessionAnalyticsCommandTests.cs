@@ -128,6 +128,32 @@ public sealed class ExportSessionAnalyticsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Input_of_which_nothing_can_be_used_writes_nothing_and_leaves_the_report_there_as_it_was()
+    {
+        _host.Run("$args[0] | Export-SessionAnalytics -OutputDirectory $args[1]", LocalStats(), Dir("kept")).AssertNoErrors();
+        var before = Directory.GetFiles(Dir("kept")).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        // Rows of Get-ClaudeSession | Export-Csv, say: session ids, but no analytics.
+        var r = _host.Run("""
+            @([pscustomobject]@{ SessionId = 'ffff0001'; Branch = 'fix/login' }, [pscustomobject]@{ name = 'x' }) |
+                Export-SessionAnalytics -OutputDirectory $args[0] -PassThru
+            """, Dir("kept"));
+
+        Assert.Empty(r.Of<FileInfo>());
+        Assert.Equal(["SessionStatsColumnMissing", "AnalyticsInputUnsupported", "AnalyticsNoUsableInput"],
+            r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Equal(ErrorCategory.InvalidData, r.Errors[2].CategoryInfo.Category);
+        Assert.Contains("None of the 2 piped objects could be used", r.Errors[2].ToString());
+        Assert.Equal(before, Directory.GetFiles(Dir("kept")).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes));
+
+        // No input at all is an empty period: the files say so.
+        var empty = _host.Run("@() | Export-SessionAnalytics -OutputDirectory $args[0] -Format Csv", Dir("empty"));
+        Assert.Empty(empty.Errors);
+        Assert.Contains(empty.Warnings, w => w.Contains("No records received", StringComparison.Ordinal));
+        Assert.Empty(AnalyticsCsvTests.ReadBack(File.ReadAllBytes(Path.Combine(Dir("empty"), "analytics.csv"))));
+    }
+
+    [Fact]
     public void CsvPath_regenerates_the_report_and_dashboard_beside_the_csv()
     {
         _host.Run("$args[0] | Export-SessionAnalytics -OutputDirectory $args[1]", Mixed(), Dir("full")).AssertNoErrors();
