@@ -205,11 +205,12 @@ Import-Csv -LiteralPath '$out/stats.csv' | Export-SessionAnalytics -OutputDirect
         $stats | Select-Object SessionId, EstimatedCostUsd, Branch | Export-Csv -LiteralPath $csv
         $out = Join-Path $TestDrive 'partial'
         Import-Csv -LiteralPath $csv | Export-SessionAnalytics -OutputDirectory $out -Format Csv -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
-        $problems | Should -HaveCount 3
+        $problems | Should -HaveCount 4
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'SessionStatsColumnMissing,*'
         $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
         "$($problems[0])" | Should -Match "session $($stats[0].SessionId) has no Project, TargetType, TargetNumber, StartedAt, DurationMinutes, InputTokens"
-        @(Import-Csv (Join-Path $out 'analytics.csv')) | Should -BeNullOrEmpty -Because 'no session of zeros is written'
+        $problems[3].FullyQualifiedErrorId | Should -BeLike 'AnalyticsNoUsableInput,*'
+        Join-Path $out 'analytics.csv' | Should -Not -Exist -Because 'no session of zeros is written, and no empty file either'
     }
 
     It 'a cell that was edited or cut is an error naming the column' {
@@ -231,6 +232,15 @@ Describe 'Step 4: files bind as PowerShell users expect' {
         $one = @($file | ConvertTo-SessionStats -ErrorAction Stop)
         $one.SessionId | Should -Be '3f2a9c41-7b1e-4d52-9a0c-5e8f1d2b6a71'
         $one[0].OutputTokens | Should -Be ($stats | Where-Object SessionId -eq $one[0].SessionId).OutputTokens
+    }
+
+    It 'Get-Item <folder> | ConvertTo-SessionStats says it is a folder and what measures it' {
+        $folder = Get-Item (Join-Path $samples 'projects' '-home-dev-acme-widget')
+        $out = @($folder | ConvertTo-SessionStats -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TranscriptIsDirectory,*'
+        $errs[0].ToString() | Should -BeLike "*is a folder, not a transcript: Get-ClaudeSession -Path*"
     }
 
     It 'Get-ChildItem *.jsonl | ConvertTo-SessionStats measures each session once (a subagent file stands for its parent)' {

@@ -93,7 +93,7 @@ public sealed partial record SessionStats
     public static string ShortId(string sessionId) => sessionId.Length > 8 ? sessionId[..8] : sessionId;
 
     public override string ToString() =>
-        $"{SessionIdShort} {Branch ?? "-"} {StartedAt:yyyy-MM-dd HH:mm} {DurationMinutes}m {ModelsUsed} ${EstimatedCostUsd:0.00} {CommitCount} commits";
+        $"{SessionIdShort} {Branch ?? "-"} {StartedAt:yyyy-MM-dd HH:mm} {DurationMinutes}m {ModelsUsed} ${EstimatedCostUsd:0.00} {CommitCount} commit{(CommitCount == 1 ? "" : "s")}";
 }
 
 /// <summary>Tokens and cost of one model within a session (design: <c>models.&lt;model&gt;</c>).</summary>

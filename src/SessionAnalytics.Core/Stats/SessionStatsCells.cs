@@ -190,7 +190,7 @@ public static class SessionStatsCells
         var id = row.Text(nameof(SessionStats.SessionId));
         if (missing.Count > 0)
             throw new SessionStatsRowException(StatsErrors.RowColumnMissing,
-                $"{Describe(id)} has no {string.Join(", ", missing)} column{(missing.Count == 1 ? "" : "s")}: a SessionStats row needs them to make "
+                $"{Describe(id)} has no {string.Join(", ", missing)} column{(missing.Count == 1 ? "" : "s")}: a SessionStats row needs {(missing.Count == 1 ? "it" : "them")} to make "
                 + "the same record as ConvertTo-SessionStats. Export every property (Export-Csv without Select-Object), or pipe ConvertTo-SessionStats itself.",
                 missing);
         if (id is null) throw Invalid(id, "Its SessionId cell is empty.");

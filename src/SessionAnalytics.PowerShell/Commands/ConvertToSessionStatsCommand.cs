@@ -120,6 +120,15 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisp
         var sessions = new List<ClaudeSession>();
         foreach (var path in paths)
         {
+            if (Directory.Exists(path))
+            {
+                var message = $"'{path}' is a folder, not a transcript: Get-ClaudeSession -Path '{path}' | ConvertTo-SessionStats measures the sessions in it.";
+                WriteError(new ErrorRecord(new ArgumentException(message), "TranscriptIsDirectory", ErrorCategory.InvalidArgument, path)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"Get-ClaudeSession -Path '{path}' | ConvertTo-SessionStats" },
+                });
+                continue;
+            }
             if (!File.Exists(path))
             {
                 WriteError(new ErrorRecord(new FileNotFoundException($"Transcript '{path}' not found.", path), "TranscriptNotFound", ErrorCategory.ObjectNotFound, path));
