@@ -243,6 +243,16 @@ Describe 'Step 4: files bind as PowerShell users expect' {
         $errs[0].ToString() | Should -BeLike "*is a folder, not a transcript: Get-ClaudeSession -Path*"
     }
 
+    It 'Import-Csv of a stats CSV | ConvertTo-SessionStats says where such rows go instead of a drive error' {
+        $csv = Join-Path $TestDrive 'rows.csv'
+        $stats | Export-Csv -LiteralPath $csv
+        $out = @(Import-Csv -LiteralPath $csv | ConvertTo-SessionStats -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out | Should -BeNullOrEmpty
+        $errs.Count | Should -Be $stats.Count
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'TranscriptInputUnsupported,*' }
+        $errs[0].ToString() | Should -BeLike '*go to Export-SessionAnalytics*'
+    }
+
     It 'Get-ChildItem *.jsonl | ConvertTo-SessionStats measures each session once (a subagent file stands for its parent)' {
         $all = @(Get-ChildItem (Join-Path $samples 'projects' '-home-dev-acme-widget' '*.jsonl') | ConvertTo-SessionStats -ErrorAction Stop)
         @($all.SessionId | Sort-Object) | Should -Be @($stats.SessionId | Sort-Object)

@@ -111,8 +111,19 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisp
         if (LiteralPath is not null) paths.AddRange(LiteralPath.Select(p => GetUnresolvedProviderPathFromPSPath(p)));
         else foreach (var p in Path!)
         {
+            if (p.StartsWith("@{", StringComparison.Ordinal))
+            {
+                // An object without a path (an Import-Csv row, say) reached -Path as its text form.
+                var message = "A piped object is not a transcript, a session or a file: ConvertTo-SessionStats measures transcripts. "
+                              + "Rows of a stats CSV (Import-Csv) go to Export-SessionAnalytics, which reads them back.";
+                WriteError(new ErrorRecord(new ArgumentException(message), "TranscriptInputUnsupported", ErrorCategory.InvalidType, p)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Import-Csv stats.csv | Export-SessionAnalytics" },
+                });
+                continue;
+            }
             try { paths.AddRange(GetResolvedProviderPathFromPSPath(p, out _)); }
-            catch (ItemNotFoundException e)
+            catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
             {
                 WriteError(new ErrorRecord(e, "TranscriptNotFound", ErrorCategory.ObjectNotFound, p));
             }
