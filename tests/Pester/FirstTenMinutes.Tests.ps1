@@ -332,6 +332,9 @@ Describe 'Step 8: a typo is an error, not silence' {
         $problems[0].FullyQualifiedErrorId | Should -Be 'SessionNotFound,SessionAnalytics.PowerShell.Commands.GetClaudeSessionCommand'
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$problems" | Should -Match "Nearest: 'fix/login-timeout'"
+        $problems[0].ErrorDetails.RecommendedAction | Should -BeLike "Did you mean -Branch 'fix/login-timeout'?*"
+        $far = Get-ClaudeSession -Path $samples -Branch 'release/zzz-unknown' -ErrorVariable farProblems -ErrorAction SilentlyContinue
+        $farProblems[0].ErrorDetails.RecommendedAction | Should -BeLike "*-Branch 'release/*'*"
     }
 
     It 'the typo stops the publishing pipeline with an error and $? false, instead of exiting 0 having done nothing' {

@@ -127,13 +127,20 @@ public sealed class GetClaudeSessionCommand : SessionAnalyticsCmdlet
             {
                 ErrorDetails = new ErrorDetails(miss.Message)
                 {
-                    RecommendedAction = miss.Parameter == "Id"
-                        ? "Check the id: -Id takes whole session ids or their first characters; Get-ClaudeSession lists what exists."
-                        : $"Check the spelling, or use a wildcard (-{miss.Parameter} '*{miss.Value}*'); Get-ClaudeSession without -{miss.Parameter} lists what exists.",
+                    RecommendedAction = (miss.Parameter, miss.Nearest.Count) switch
+                    {
+                        ("Id", _) => "Check the id: -Id takes whole session ids or their first characters; Get-ClaudeSession lists what exists.",
+                        (var p, > 0) => $"Did you mean -{p} '{miss.Nearest[0]}'? Get-ClaudeSession without -{p} lists what exists.",
+                        (var p, _) => $"Check the spelling, or match its start with a wildcard (-{p} '{Stem(miss.Value)}*'); Get-ClaudeSession without -{p} lists what exists.",
+                    },
                 },
             });
         }
     }
+
+    /// <summary>The start of a value to suggest as a wildcard: up to its first '/' ("fix/"), else its first three characters.</summary>
+    private static string Stem(string value) =>
+        value.IndexOf('/') is var slash and > 0 ? value[..(slash + 1)] : value[..Math.Min(3, value.Length)];
 
     private void Emit(IEnumerable<ClaudeSession> sessions)
     {
