@@ -400,7 +400,7 @@ Describe 'Step 10: the smaller things' {
     It 'booleans whole: Resolved shows True or False, not …lse' {
         foreach ($width in 80, 120) {
             $lines = Show $designSession.ProblemsFaced $width
-            $lines[1] | Should -Match '^Resolved\s+Failures\s+Kind\s+Description$'
+            $lines[1] | Should -Match '^Resolved\s+Iterations\s+Kind\s+Description$'
             $lines | Where-Object { $_ -match 'CI lint failure' } | Should -Match '^False\s+2 tool_error\s+CI lint failure on line 42$'
             (Show $stats[1].ProblemsFaced $width) | Where-Object { $_ -match 'npm test' } | Should -Match '^True\s'
         }
