@@ -9,6 +9,7 @@ public sealed class PowerShellSyntaxTests
     private static readonly HashSet<string> SkippedDirectories = new(StringComparer.OrdinalIgnoreCase)
     {
         "bin", "obj", "out", "node_modules", ".git", "TestResults", "artifacts", "corpus",
+        ".tools", // pwsh and Pester installed by tools/pwsh.sh: not ours
     };
 
     private static readonly string[] Extensions = [".ps1", ".psm1", ".psd1"];
