@@ -34,6 +34,7 @@ public enum ErrorKind
     WriteError,
     ResourceUnavailable,
     OperationTimeout,
+    InvalidType,
 }
 
 /// <summary>Thrown for a precondition that stops the whole command (cmdlets turn it into a terminating error).</summary>

@@ -361,7 +361,7 @@ public sealed class SessionAnalyticsExtractor
             }
             var found = new Dictionary<int, List<GitHubComment>>();
             var listed = new HashSet<long>(); // a comment on two pages (a page boundary moved under us) counts once
-            var visited = new HashSet<string>(StringComparer.Ordinal);
+            var guard = new NextPageGuard();
             var pages = 0;
             var finished = false;
             try
@@ -370,11 +370,11 @@ public sealed class SessionAnalyticsExtractor
                 do
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    if (next is not null && (pages >= GitHubApi.MaxPages || !visited.Add(next.ToString())))
+                    if (next is not null && guard.Refuse(next, pages) is { } why)
                     {
-                        // A server or proxy whose next links repeat or never end: stop; the items not covered are read one by one.
+                        // The items the pages read did not cover are read one by one.
                         _diagnostics.Warning($"Stopped reading the comment listing of {repository.Key} after {pages} pages: the server's next-page links "
-                                             + $"{(pages >= GitHubApi.MaxPages ? "do not end" : "repeat")}; its remaining items are read one by one.");
+                                             + $"{why}; its remaining items are read one by one.");
                         break;
                     }
                     _diagnostics.Progress(ProgressActivity, $"Reading the comments of {repository.Key}, page {pages + 1}", -1);

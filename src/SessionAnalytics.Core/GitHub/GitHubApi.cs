@@ -225,23 +225,22 @@ public sealed partial class GitHubApi : IDisposable
     private readonly record struct ListingPage<T>(T? Body, int Number, int Last);
 
     /// <summary>
-    /// Every page of a listing from <paramref name="path"/>, following the Link header's "next" pages. A next link that
-    /// repeats one already read, or pages beyond <see cref="MaxPages"/>, end the listing with a warning instead of
-    /// looping (a misbehaving proxy or server).
+    /// Every page of a listing from <paramref name="path"/>, following the Link header's "next" pages; where
+    /// <see cref="NextPageGuard"/> refuses a link, the listing ends with a warning.
     /// </summary>
     private async IAsyncEnumerable<ListingPage<T>> PagesAsync<T>(string path, Dictionary<string, string> parameters, string what,
         object? target, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)
     {
         parameters["per_page"] = PageSize.ToString(CultureInfo.InvariantCulture);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var guard = new NextPageGuard();
         Uri? next = new(path, UriKind.Relative);
         var page = 0;
         while (next is not null)
         {
             cancellation.ThrowIfCancellationRequested();
-            if (page >= MaxPages || !seen.Add(next.ToString()))
+            if (guard.Refuse(next, page) is { } why)
             {
-                _diagnostics.Warning($"Stopped {what} after {page} pages: the server's next-page links {(page >= MaxPages ? "do not end" : "repeat")}.");
+                _diagnostics.Warning($"Stopped {what} after {page} pages: the server's next-page links {why}.");
                 yield break;
             }
             IApiResponse<T> response;

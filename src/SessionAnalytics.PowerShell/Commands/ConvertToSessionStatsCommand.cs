@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Pricing;
 using SessionAnalytics.Core.Stats;
 using SessionAnalytics.Core.Transcripts;
@@ -116,9 +117,9 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisp
                 // An object without a path (an Import-Csv row, say) reached -Path as its text form.
                 var message = "A piped object is not a transcript, a session or a file: ConvertTo-SessionStats measures transcripts. "
                               + "Rows of a stats CSV (Import-Csv) go to Export-SessionAnalytics, which reads them back.";
-                WriteError(new ErrorRecord(new ArgumentException(message), "TranscriptInputUnsupported", ErrorCategory.InvalidType, p)
+                Diagnostics.Error(new EngineError("TranscriptInputUnsupported", ErrorKind.InvalidType, message, p, new ArgumentException(message))
                 {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Import-Csv stats.csv | Export-SessionAnalytics" },
+                    RecommendedAction = "Import-Csv stats.csv | Export-SessionAnalytics",
                 });
                 continue;
             }
@@ -134,9 +135,9 @@ public sealed class ConvertToSessionStatsCommand : SessionAnalyticsCmdlet, IDisp
             if (Directory.Exists(path))
             {
                 var message = $"'{path}' is a folder, not a transcript: Get-ClaudeSession -Path '{path}' | ConvertTo-SessionStats measures the sessions in it.";
-                WriteError(new ErrorRecord(new ArgumentException(message), "TranscriptIsDirectory", ErrorCategory.InvalidArgument, path)
+                Diagnostics.Error(new EngineError("TranscriptIsDirectory", ErrorKind.InvalidArgument, message, path, new ArgumentException(message))
                 {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = $"Get-ClaudeSession -Path '{path}' | ConvertTo-SessionStats" },
+                    RecommendedAction = $"Get-ClaudeSession -Path '{path}' | ConvertTo-SessionStats",
                 });
                 continue;
             }

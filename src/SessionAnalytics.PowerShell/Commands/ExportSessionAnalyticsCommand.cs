@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using SessionAnalytics.Core.Diagnostics;
 using SessionAnalytics.Core.Export;
 using SessionAnalytics.Core.Extraction;
 using SessionAnalytics.Core.Stats;
@@ -140,12 +141,9 @@ public sealed class ExportSessionAnalyticsCommand : SessionAnalyticsCmdlet
             // of real sessions with an empty one, so nothing is written.
             var noun = _received == 1 ? "object" : "objects";
             var message = $"None of the {_received} piped {noun} could be used as session analytics; nothing was written to '{directory}' (files already there are left as they are).";
-            WriteError(new ErrorRecord(new InvalidOperationException(message), "AnalyticsNoUsableInput", ErrorCategory.InvalidData, directory)
+            Diagnostics.Error(new EngineError("AnalyticsNoUsableInput", ErrorKind.InvalidData, message, directory)
             {
-                ErrorDetails = new ErrorDetails(message)
-                {
-                    RecommendedAction = "Pipe Get-SessionAnalytics or ConvertTo-SessionStats output, or rows of an analytics.csv or a stats CSV read with Import-Csv.",
-                },
+                RecommendedAction = "Pipe Get-SessionAnalytics or ConvertTo-SessionStats output, or rows of an analytics.csv or a stats CSV read with Import-Csv.",
             });
             return;
         }

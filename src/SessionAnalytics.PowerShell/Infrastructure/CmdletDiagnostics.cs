@@ -79,6 +79,7 @@ internal sealed class CmdletDiagnostics(PSCmdlet cmdlet) : IDiagnostics
         ErrorKind.WriteError => ErrorCategory.WriteError,
         ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
         ErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
+        ErrorKind.InvalidType => ErrorCategory.InvalidType,
         _ => ErrorCategory.InvalidOperation,
     };
 }
